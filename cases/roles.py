@@ -1,0 +1,76 @@
+"""The roles of DESIGN.md as Django groups and the model permissions each holds.
+
+Role permissions are capabilities ("may assess cases"); which cases a person reaches comes from
+object permissions (assignment and team), see `cases.policies`. Only auditors and compliance
+officers hold ``view_all_cases``. Nobody but superusers holds model-wide ``change_case``.
+`sync_role_groups` is called by data migrations, so a change here ships as a new migration.
+"""
+
+from __future__ import annotations
+
+SUPPORT_AGENT = "Support agent"
+CASE_HANDLER = "Case handler"
+TEAM_LEAD = "Team lead"
+APPROVER = "Approver"
+COMPLIANCE_OFFICER = "Compliance officer"
+AUDITOR = "Auditor"
+CONTENT_EDITOR = "Content editor"
+ARBITRATION_LIAISON = "Arbitration liaison"
+
+_HANDLING = [
+    "cases.assess_case",
+    "cases.investigate_case",
+    "cases.record_customer_decision",
+]
+_READ_STAFF = ["cases.view_team", "cases.view_staffprofile", "cases.view_teammembership"]
+_READ_HISTORY = [
+    "cases.view_historicalcase",
+    "cases.view_historicalcasetransaction",
+    "cases.view_historicalteam",
+    "cases.view_historicalteammembership",
+    "cases.view_historicalstaffprofile",
+    "cases.view_caseevent",
+]
+
+ROLES: dict[str, list[str]] = {
+    SUPPORT_AGENT: [*_HANDLING],
+    CASE_HANDLER: [
+        *_HANDLING,
+        "cases.determine_responsibility",
+        "cases.propose_resolution",
+        "cases.execute_resolution",
+        "cases.reopen_case",
+        "cases.close_case",
+    ],
+    TEAM_LEAD: [
+        *_HANDLING,
+        "cases.assign_case",
+        "cases.determine_responsibility",
+        "cases.propose_resolution",
+        "cases.execute_resolution",
+        "cases.issue_final_response",
+        "cases.reopen_case",
+        "cases.close_case",
+        *_READ_STAFF,
+    ],
+    APPROVER: ["cases.approve_resolution"],
+    COMPLIANCE_OFFICER: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY],
+    AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY],
+    CONTENT_EDITOR: [],
+    ARBITRATION_LIAISON: ["cases.refer_to_arbitration", "cases.close_case"],
+}
+
+
+def sync_role_groups(apps) -> None:
+    """Create the role groups and set each one's permissions to exactly the list above."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,147 @@
+"""Teams, membership and case assignment; the only place case object permissions change.
+
+The assignee and the case team's group hold guardian's ``view_case`` and ``change_case`` on the
+case. Reassigning moves the grants in the same transaction, so access follows assignment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.models import Case, StaffProfile, Team, TeamMembership
+from cases.policies import is_active_staff, may_assign
+from cases.services.events import case_event_record
+from complaints_site.common.actors import Actor, SystemActor
+from complaints_site.common.exceptions import (
+    ApplicationError,
+    ConflictError,
+    PermissionDeniedError,
+)
+from complaints_site.common.history import stamp
+
+CASE_PERMS = ("view_case", "change_case")
+
+
+@transaction.atomic
+def team_create(*, code: str, name: str, actor: Actor, lead: Any = None) -> Team:
+    group, _created = Group.objects.get_or_create(name=f"Team: {name}")
+    team = Team(code=code, name=name, group=group, lead=lead)
+    stamp(team, actor=actor, reason="Team created")
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, user: Any, actor: Actor) -> TeamMembership:
+    """Make `user` a member: they reach the team's cases at once (through the team group)."""
+    if not is_active_staff(user):
+        raise ApplicationError(_("Only active staff can join a team."))
+    membership = TeamMembership.objects.filter(team=team, user=user).first()
+    if membership:
+        return membership
+    membership = TeamMembership(team=team, user=user)
+    stamp(membership, actor=actor, reason="Joined team")
+    membership.save()
+    user.groups.add(team.group)
+    return membership
+
+
+@transaction.atomic
+def team_member_remove(*, team: Team, user: Any, actor: Actor, reason: str) -> None:
+    """Remove `user`: the team's cases leave their reach at their next request."""
+    membership = TeamMembership.objects.filter(team=team, user=user).first()
+    if membership is None:
+        return
+    stamp(membership, actor=actor, reason=reason)
+    membership.delete()
+    user.groups.remove(team.group)
+
+
+def staff_profile_ensure(*, user: Any, actor: Actor, **fields: Any) -> StaffProfile:
+    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    changed = profile.pk is None
+    for key, value in fields.items():
+        if getattr(profile, key) != value:
+            setattr(profile, key, value)
+            changed = True
+    if changed:
+        stamp(profile, actor=actor, reason="Staff profile updated")
+        profile.save()
+    return profile
+
+
+def _grant(case: Case, *, user: Any = None, group: Group | None = None) -> None:
+    for perm in CASE_PERMS:
+        assign_perm(perm, user or group, case)
+
+
+def _revoke(case: Case, *, user: Any = None, group: Group | None = None) -> None:
+    for perm in CASE_PERMS:
+        remove_perm(perm, user or group, case)
+
+
+@transaction.atomic
+def case_assign(
+    *,
+    case: Case,
+    actor: Actor,
+    reason: str,
+    team: Team | None = None,
+    assignee: Any = None,
+) -> Case:
+    """Set the case's team and handler (None clears), moving the object permissions with them.
+
+    Raises PermissionDeniedError unless the actor may assign this case (``cases.assign_case``
+    and the case within reach; a SystemActor is trusted), ApplicationError for an assignee who
+    is not active staff or has no role that handles cases, ConflictError on a closed case.
+    """
+    if not (reason or "").strip():
+        raise ApplicationError(_("A reason is required."), extra={"errors": {"reason": ["Required."]}})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not isinstance(actor, SystemActor) and not may_assign(actor, locked):
+        raise PermissionDeniedError(_("You may not assign this case."))
+    if not locked.is_open:
+        raise ConflictError(_("A closed case cannot be reassigned."))
+    if assignee is not None and not (
+        is_active_staff(assignee)
+        and (assignee.is_superuser or assignee.has_perm("cases.investigate_case"))
+    ):
+        raise ApplicationError(
+            _("%(user)s cannot handle cases.") % {"user": assignee.get_username()},
+            extra={"errors": {"assignee": ["Not an active case handler."]}},
+        )
+    old_team, old_assignee = locked.team, locked.assignee
+    if old_team == team and old_assignee == assignee:
+        return locked
+    if old_team != team:
+        if old_team is not None:
+            _revoke(locked, group=old_team.group)
+        if team is not None:
+            _grant(locked, group=team.group)
+    if old_assignee != assignee:
+        if old_assignee is not None:
+            _revoke(locked, user=old_assignee)
+        if assignee is not None:
+            _grant(locked, user=assignee)
+    locked.team, locked.assignee = team, assignee
+    stamp(locked, actor=actor, reason=reason.strip())
+    locked.save()
+    case_event_record(
+        case=locked,
+        type="case.assignment.changed",
+        actor=actor,
+        reason=reason.strip(),
+        data={
+            "team": [old_team.code if old_team else None, team.code if team else None],
+            "assignee": [
+                old_assignee.get_username() if old_assignee else None,
+                assignee.get_username() if assignee else None,
+            ],
+        },
+    )
+    return locked

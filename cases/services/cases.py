@@ -1,0 +1,149 @@
+"""Opening a case and changing its triage (category, priority)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from cases.enums import Category, Channel, Locale, Priority
+from cases.models import Case, CaseTransaction
+from cases.services.events import case_event_record
+from cases.services.references import next_case_reference
+from complaints_site.common.actors import Actor
+from complaints_site.common.exceptions import ApplicationError, ConflictError
+from complaints_site.common.history import stamp
+
+
+def _validate_choice(value: str, choices: type, field: str, errors: dict[str, list[str]]) -> None:
+    if value not in choices.values:
+        errors.setdefault(field, []).append(f"'{value}' is not one of {', '.join(choices.values)}.")
+
+
+def compute_due_dates(case: Case) -> None:
+    """First-response and resolution targets by priority; the final-response deadline."""
+    first, resolution = settings.SLA_TARGETS[case.priority]
+    case.first_response_due_at = case.received_at + first + case.paused_total
+    case.resolution_due_at = case.received_at + resolution + case.paused_total
+    case.final_response_due_at = case.received_at + settings.FINAL_RESPONSE_DEADLINE
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: Actor,
+    category: str,
+    subject: str,
+    description: str,
+    complainant_account_id: str,
+    complainant_email: str,
+    channel: str,
+    complainant_locale: str = Locale.EN,
+    priority: str = Priority.P3,
+    related_transactions: Iterable[str] = (),
+    customer=None,
+    received_at: datetime | None = None,
+) -> Case:
+    """Register a new case with a fresh reference and its clocks; one history row, one event.
+
+    Raises ApplicationError (with a message per field) on bad input.
+    """
+    errors: dict[str, list[str]] = {}
+    _validate_choice(category, Category, "category", errors)
+    _validate_choice(channel, Channel, "channel", errors)
+    _validate_choice(complainant_locale, Locale, "complainant_locale", errors)
+    _validate_choice(priority, Priority, "priority", errors)
+    for field, value in (
+        ("subject", subject),
+        ("description", description),
+        ("complainant_account_id", complainant_account_id),
+    ):
+        if not (value or "").strip():
+            errors.setdefault(field, []).append("This field may not be blank.")
+    try:
+        validate_email(complainant_email)
+    except ValidationError:
+        errors.setdefault("complainant_email", []).append("Enter a valid email address.")
+    txids = [t.strip() for t in related_transactions if t and t.strip()]
+    if any(len(t) > 128 for t in txids):
+        errors.setdefault("related_transactions", []).append("A transaction id is too long.")
+    if len(subject or "") > 200:
+        errors.setdefault("subject", []).append("At most 200 characters.")
+    if errors:
+        raise ApplicationError("Invalid case.", extra={"errors": errors})
+
+    case = Case(
+        reference=next_case_reference(),
+        category=category,
+        priority=priority,
+        channel=channel,
+        subject=subject.strip(),
+        description=description,
+        complainant_account_id=complainant_account_id.strip(),
+        complainant_email=complainant_email.strip(),
+        complainant_locale=complainant_locale,
+        customer=customer,
+        received_at=received_at or timezone.now(),
+    )
+    compute_due_dates(case)
+    stamp(case, actor=actor, reason=f"Received via {case.get_channel_display()}")
+    case.save()
+    for txid in dict.fromkeys(txids):
+        tx = CaseTransaction(case=case, txid=txid)
+        stamp(tx, actor=actor, reason="Related at intake")
+        tx.save()
+    case_event_record(
+        case=case,
+        type="case.opened",
+        actor=actor,
+        to_state=case.state,
+        data={"channel": channel},
+    )
+    return case
+
+
+@transaction.atomic
+def case_update_triage(
+    *,
+    case: Case,
+    actor: Actor,
+    reason: str,
+    category: str | None = None,
+    priority: str | None = None,
+) -> Case:
+    """Change category and/or priority; a priority change recomputes the due dates.
+
+    The caller checks the actor may change this case (see `policies.may_run`).
+    """
+    if not reason.strip():
+        raise ApplicationError("A reason is required.", extra={"errors": {"reason": ["Required."]}})
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not locked.is_open:
+        raise ConflictError("A closed case cannot be re-triaged.")
+    errors: dict[str, list[str]] = {}
+    if category is not None:
+        _validate_choice(category, Category, "category", errors)
+    if priority is not None:
+        _validate_choice(priority, Priority, "priority", errors)
+    if errors:
+        raise ApplicationError("Invalid triage.", extra={"errors": errors})
+    changes = {}
+    if category is not None and category != locked.category:
+        changes["category"] = [locked.category, category]
+        locked.category = category
+    if priority is not None and priority != locked.priority:
+        changes["priority"] = [locked.priority, priority]
+        locked.priority = priority
+        compute_due_dates(locked)
+    if not changes:
+        return locked
+    stamp(locked, actor=actor, reason=reason)
+    locked.save()
+    case_event_record(case=locked, type="case.triage.changed", actor=actor, reason=reason,
+                      data=changes)
+    return locked

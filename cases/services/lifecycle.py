@@ -1,0 +1,176 @@
+"""The one door through which a case changes state.
+
+`case_transition` runs in one atomic block: lock the row, check the state the actor saw, the
+transition's permission and conditions, apply the transition's inputs, run it, and save with
+exactly one history row (actor and reason) and one `case.transition.<name>` event. Two actors
+racing on one case cannot both win: the second waits for the lock, then finds the state moved
+and gets a ConflictError; a stale instance saved outside this path fails the optimistic check
+of ConcurrentTransitionMixin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+
+from cases.enums import CaseState, ResponsibilityParty
+from cases.models import Case
+from cases.services.events import case_event_record
+from complaints_site.common.actors import Actor, SystemActor
+from complaints_site.common.exceptions import (
+    ApplicationError,
+    ConflictError,
+    PermissionDeniedError,
+)
+from complaints_site.common.history import stamp
+
+
+@dataclass(frozen=True)
+class TransitionSpec:
+    label: Any
+    inputs: tuple[str, ...] = ()
+    # Shown in red on the button: the transition ends the case or speaks for the exchange.
+    dangerous: bool = False
+
+
+TRANSITIONS: dict[str, TransitionSpec] = {
+    "start_assessment": TransitionSpec(_("Start assessment")),
+    "accept": TransitionSpec(_("Accept for investigation")),
+    "reject_out_of_scope": TransitionSpec(
+        _("Reject as out of scope"), ("out_of_scope_referral",), dangerous=True
+    ),
+    "request_info": TransitionSpec(_("Ask the customer for information")),
+    "resume": TransitionSpec(_("Resume (customer answered)")),
+    "determine_responsibility": TransitionSpec(
+        _("Record responsibility finding"), ("responsibility", "responsibility_rationale")
+    ),
+    "propose_resolution": TransitionSpec(_("Propose resolution"), ("resolution_summary",)),
+    "record_acceptance": TransitionSpec(_("Customer accepted the proposal")),
+    "record_rejection": TransitionSpec(_("Customer rejected the proposal")),
+    "start_execution": TransitionSpec(_("Start execution")),
+    "complete_execution": TransitionSpec(_("Execution complete")),
+    "issue_final_response": TransitionSpec(
+        _("Issue final response"), ("final_response_text",), dangerous=True
+    ),
+    "refer_to_arbitration": TransitionSpec(_("Refer to arbitration")),
+    "reopen": TransitionSpec(_("Reopen")),
+    "reinvestigate": TransitionSpec(_("Investigate again")),
+    "close": TransitionSpec(_("Close"), dangerous=True),
+    "withdraw": TransitionSpec(_("Customer withdrew the complaint"), dangerous=True),
+}
+
+
+def _method(case: Case, name: str):
+    if name not in TRANSITIONS:
+        raise ApplicationError(
+            _("Unknown transition '%(name)s'.") % {"name": name},
+            extra={"errors": {"transition": ["Unknown."]}},
+        )
+    return getattr(case, name)
+
+
+def _validate_inputs(name: str, data: dict[str, Any]) -> dict[str, str]:
+    allowed = TRANSITIONS[name].inputs
+    unexpected = sorted(set(data) - set(allowed))
+    if unexpected:
+        raise ApplicationError(
+            _("These fields do not belong to this transition: %(f)s") % {"f": ", ".join(unexpected)},
+            extra={"errors": {f: ["Not accepted here."] for f in unexpected}},
+        )
+    cleaned = {k: str(v).strip() for k, v in data.items()}
+    party = cleaned.get("responsibility")
+    if party is not None and party not in ResponsibilityParty.values:
+        raise ApplicationError(
+            _("Unknown responsibility party."),
+            extra={"errors": {"responsibility": ["Not one of the listed parties."]}},
+        )
+    return cleaned
+
+
+def is_available(case: Case, name: str, user: Any) -> bool:
+    """The transition may run from the case's current state, and this user holds its permission.
+
+    Conditions that depend on the transition's inputs are checked when it runs.
+    """
+    method = _method(case, name)
+    return can_proceed(method, check_conditions=False) and has_transition_perm(method, user)
+
+
+def available_transitions(*, case: Case, user: Any) -> list[str]:
+    """The transitions this user may run on this case now, in lifecycle order."""
+    return [name for name in TRANSITIONS if is_available(case, name, user)]
+
+
+def case_transition(
+    *,
+    case: Case,
+    transition: str,
+    actor: Actor,
+    reason: str,
+    expected_state: str | None = None,
+    **data: Any,
+) -> Case:
+    """Run `transition` on `case` for `actor`, with a reason and the transition's inputs.
+
+    `expected_state` is the state the actor saw; if it moved meanwhile the call is a conflict.
+    A SystemActor (a task, the intake of a customer's reply) is trusted code and skips the
+    staff permission check, not the state and condition checks.
+
+    Raises ApplicationError (bad input, unmet condition), PermissionDeniedError (the actor may
+    not run it) or ConflictError (not possible in the current state, or someone acted first).
+    Returns the updated case.
+    """
+    if not (reason or "").strip():
+        raise ApplicationError(
+            _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}
+        )
+    _method(case, transition)
+    inputs = _validate_inputs(transition, data)
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            from_state = locked.state
+            if expected_state is not None and from_state != expected_state:
+                raise ConflictError(
+                    _("The case changed meanwhile: it is now '%(state)s'. Reload and retry.")
+                    % {"state": CaseState(from_state).label},
+                    extra={"state": from_state},
+                )
+            method = getattr(locked, transition)
+            if not can_proceed(method, check_conditions=False):
+                raise ConflictError(
+                    _("'%(t)s' is not possible while the case is '%(state)s'.")
+                    % {"t": TRANSITIONS[transition].label, "state": CaseState(from_state).label},
+                    extra={"state": from_state},
+                )
+            if not isinstance(actor, SystemActor) and not has_transition_perm(method, actor):
+                raise PermissionDeniedError(_("You may not run this transition on this case."))
+            for field, value in inputs.items():
+                setattr(locked, field, value)
+            meta = method._django_fsm
+            unmet = [
+                str(getattr(c, "message", c.__name__))
+                for c in meta.get_transition(from_state).conditions
+                if not c(locked)
+            ]
+            if unmet:
+                raise ApplicationError(" ".join(unmet), extra={"errors": {"conditions": unmet}})
+            method()
+            stamp(locked, actor=actor, reason=reason.strip())
+            locked.save()
+            case_event_record(
+                case=locked,
+                type=f"case.transition.{transition}",
+                actor=actor,
+                reason=reason.strip(),
+                from_state=from_state,
+                to_state=locked.state,
+                data=inputs,
+            )
+    except (ConcurrentTransition, TransitionNotAllowed) as exc:
+        raise ConflictError(_("The case changed meanwhile. Reload and retry.")) from exc
+    return locked

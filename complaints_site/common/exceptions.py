@@ -1,0 +1,28 @@
+"""Domain errors. Services raise these; the API and admin map them to answers in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApplicationError(Exception):
+    """Bad input or a rule the request breaks (HTTP 400)."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}
+
+
+class PermissionDeniedError(ApplicationError):
+    """A known actor without the right to do this (HTTP 403)."""
+
+    status_code = 403
+
+
+class ConflictError(ApplicationError):
+    """The request does not fit the object's current state, e.g. someone acted first (HTTP 409)."""
+
+    status_code = 409

@@ -1,0 +1,63 @@
+"""Audit history shared by every tracked model.
+
+`audited_history()` is the HistoricalRecords every tracked model uses: history rows carry the
+acting user, a text label of the actor (a person or ``system:<task>``, kept even if the user is
+later renamed) and the change reason. On PostgreSQL a trigger makes each history table
+append-only, so not even raw SQL can change or delete a row (`make_history_append_only`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pgtrigger
+from django.db import models
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+from complaints_site.common.actors import Actor, actor_label, actor_user
+
+
+class HistoryBase(models.Model):
+    history_actor = models.CharField(max_length=200, blank=True, default="", editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def audited_history(**kwargs: Any) -> HistoricalRecords:
+    kwargs.setdefault("bases", [HistoryBase])
+    kwargs.setdefault("cascade_delete_history", False)
+    return HistoricalRecords(**kwargs)
+
+
+APPEND_ONLY_TRIGGER = "history_append_only"
+
+
+def make_history_append_only(model: type[models.Model]) -> None:
+    """Register the append-only trigger on the model's history table (PostgreSQL only)."""
+    history_model = model.history.model  # type: ignore[attr-defined]
+    pgtrigger.register(
+        pgtrigger.Protect(
+            name=APPEND_ONLY_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete
+        )
+    )(history_model)
+
+
+def stamp(instance: models.Model, *, actor: Actor, reason: str) -> None:
+    """Mark the next save of `instance` with who did it and why (read when history is written)."""
+    instance._history_user = actor_user(actor)  # type: ignore[attr-defined]
+    instance._history_actor = actor_label(actor)  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+def _fill_actor(sender: Any, instance: models.Model, history_instance: Any, **kwargs: Any) -> None:
+    label = getattr(instance, "_history_actor", "")
+    if not label and history_instance.history_user_id:
+        user = history_instance.history_user
+        label = f"user:{user.pk}:{user.get_username()}"
+    history_instance.history_actor = label
+
+
+def connect_signals() -> None:
+    pre_create_historical_record.connect(_fill_actor, dispatch_uid="common.history.fill_actor")
