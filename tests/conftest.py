@@ -1,0 +1,45 @@
+import os
+
+import pytest
+from django.conf import settings
+
+from tests.factories.cases import make_case, make_staff, make_team
+
+
+def pytest_sessionstart(session):
+    # CI sets REQUIRE_POSTGRESQL: a suite that silently ran on SQLite would prove nothing about
+    # locks, sequences and triggers.
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if os.environ.get("REQUIRE_POSTGRESQL") and "postgresql" not in engine:
+        pytest.exit(f"REQUIRE_POSTGRESQL is set but the database engine is {engine}", returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" in engine:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it there")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def team(db):
+    return make_team("complaints", "Complaints")
+
+
+@pytest.fixture
+def other_team(db):
+    return make_team("security", "Security")
+
+
+@pytest.fixture
+def staff(db):
+    """Factory: staff(role, teams=[...], username=...) -> an active staff user in that role."""
+    return make_staff
+
+
+@pytest.fixture
+def case_factory(db):
+    return make_case

@@ -1,0 +1,68 @@
+"""Test data built through the real services, so every row has its reference, history and events."""
+
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cases.enums import Category, Channel
+from cases.models import Team
+from cases.services.assignment import case_assign, team_create, team_member_add
+from cases.services.cases import case_open
+from cases.services.lifecycle import case_transition
+from complaints_site.common.actors import SystemActor
+
+SYSTEM = SystemActor("tests")
+_counter = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw-for-tests-1")
+
+
+def make_team(code: str, name: str) -> Team:
+    existing = Team.objects.filter(code=code).first()
+    return existing or team_create(code=code, name=name, actor=SYSTEM)
+
+
+def make_staff(role: str | None, *, teams=(), username: str | None = None, superuser=False):
+    user = UserFactory(
+        username=username or f"staff{next(_counter)}", is_staff=True, is_superuser=superuser
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for team in teams:
+        team_member_add(team=team, user=user, actor=SYSTEM)
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission caches
+
+
+def make_case(*, team=None, assignee=None, state_path=(), **overrides):
+    """Open a case; optionally assign it and walk it through `state_path` transitions.
+
+    `state_path` items are a transition name or (name, {inputs}).
+    """
+    n = next(_counter)
+    fields = {
+        "actor": SYSTEM,
+        "category": Category.TRADE_DISPUTE,
+        "subject": f"Order not filled {n}",
+        "description": "My limit order did not fill at the quoted price.",
+        "complainant_account_id": f"UID{100000 + n}",
+        "complainant_email": f"customer{n}@example.com",
+        "channel": Channel.WEB,
+        **overrides,
+    }
+    case = case_open(**fields)
+    if team is not None or assignee is not None:
+        case = case_assign(case=case, actor=SYSTEM, reason="test setup", team=team, assignee=assignee)
+    for step in state_path:
+        name, inputs = (step, {}) if isinstance(step, str) else step
+        case = case_transition(case=case, transition=name, actor=SYSTEM, reason=f"test {name}", **inputs)
+    return case
