@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case
@@ -91,13 +91,21 @@ def _validate_inputs(name: str, data: dict[str, Any]) -> dict[str, str]:
     return cleaned
 
 
+def _holds_permission(method: Any, user: Any) -> bool:
+    """The transition's own permission only. (django-fsm-2's `has_transition_perm` also checks
+    conditions, which would hide transitions whose conditions depend on their inputs.)"""
+    meta = method._django_fsm
+    instance = method.__self__
+    return meta.has_transition_perm(instance, meta.field.get_state(instance), user)
+
+
 def is_available(case: Case, name: str, user: Any) -> bool:
     """The transition may run from the case's current state, and this user holds its permission.
 
     Conditions that depend on the transition's inputs are checked when it runs.
     """
     method = _method(case, name)
-    return can_proceed(method, check_conditions=False) and has_transition_perm(method, user)
+    return can_proceed(method, check_conditions=False) and _holds_permission(method, user)
 
 
 def available_transitions(*, case: Case, user: Any) -> list[str]:
@@ -147,7 +155,7 @@ def case_transition(
                     % {"t": TRANSITIONS[transition].label, "state": CaseState(from_state).label},
                     extra={"state": from_state},
                 )
-            if not isinstance(actor, SystemActor) and not has_transition_perm(method, actor):
+            if not isinstance(actor, SystemActor) and not _holds_permission(method, actor):
                 raise PermissionDeniedError(_("You may not run this transition on this case."))
             for field, value in inputs.items():
                 setattr(locked, field, value)

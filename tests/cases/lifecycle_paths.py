@@ -1,0 +1,43 @@
+"""How to reach each state through real transitions, and the inputs each transition needs."""
+
+from cases.enums import CaseState as S
+
+INPUTS = {
+    "reject_out_of_scope": {"out_of_scope_referral": "Tax questions: contact your tax adviser."},
+    "determine_responsibility": {
+        "responsibility": "platform_system_fault",
+        "responsibility_rationale": "The order log shows the matching engine stalled for 4 s.",
+    },
+    "propose_resolution": {"resolution_summary": "Refund 0.0125 BTC of slippage."},
+    "issue_final_response": {"final_response_text": "We maintain our position; see findings."},
+}
+
+_TO_INVESTIGATING = ["start_assessment", "accept"]
+_TO_PROPOSED = [*_TO_INVESTIGATING, "determine_responsibility", "propose_resolution"]
+_TO_RESOLVED = [*_TO_PROPOSED, "record_acceptance", "start_execution", "complete_execution"]
+
+PATHS = {
+    S.RECEIVED: [],
+    S.ASSESSING: ["start_assessment"],
+    S.INVESTIGATING: _TO_INVESTIGATING,
+    S.AWAITING_CUSTOMER: [*_TO_INVESTIGATING, "request_info"],
+    S.RESPONSIBILITY_DETERMINED: [*_TO_INVESTIGATING, "determine_responsibility"],
+    S.RESOLUTION_PROPOSED: _TO_PROPOSED,
+    S.PROPOSAL_REJECTED: [*_TO_PROPOSED, "record_rejection"],
+    S.RESOLUTION_ACCEPTED: [*_TO_PROPOSED, "record_acceptance"],
+    S.EXECUTING: [*_TO_PROPOSED, "record_acceptance", "start_execution"],
+    S.RESOLVED: _TO_RESOLVED,
+    S.REOPENED: [*_TO_RESOLVED, "reopen"],
+    S.FINAL_RESPONSE: [*_TO_INVESTIGATING, "issue_final_response"],
+    S.IN_ARBITRATION: [*_TO_INVESTIGATING, "issue_final_response", "refer_to_arbitration"],
+    S.CLOSED: [*_TO_RESOLVED, "close"],
+    S.WITHDRAWN: ["withdraw"],
+    S.OUT_OF_SCOPE: ["start_assessment", "reject_out_of_scope"],
+}
+
+
+def path_to(state, *, via=None):
+    """Steps reaching `state`; `via` picks the variant for awaiting_customer paused from assessing."""
+    if state == S.AWAITING_CUSTOMER and via == S.ASSESSING:
+        return ["start_assessment", "request_info"]
+    return [(name, INPUTS.get(name, {})) for name in PATHS[state]]
