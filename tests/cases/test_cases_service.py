@@ -1,0 +1,65 @@
+import pytest
+from django.conf import settings
+
+from cases.enums import Channel, Priority
+from cases.models import CaseEvent
+from cases.services.cases import case_open, case_update_triage
+from complaints_site.common.exceptions import ApplicationError
+from tests.factories.cases import SYSTEM
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(**overrides):
+    fields = {
+        "actor": SYSTEM,
+        "category": "fees",
+        "subject": "Withdrawal fee charged twice",
+        "description": "Two fees for one withdrawal.",
+        "complainant_account_id": "UID42",
+        "complainant_email": "user@example.com",
+        "channel": Channel.API,
+        **overrides,
+    }
+    return case_open(**fields)
+
+
+def test_open_registers_once_with_clocks_history_and_event():
+    case = _open(priority=Priority.P1, related_transactions=["tx1", "tx1", " tx2 "])
+    first, resolution = settings.SLA_TARGETS["P1"]
+    assert case.first_response_due_at == case.received_at + first
+    assert case.resolution_due_at == case.received_at + resolution
+    assert case.final_response_due_at == case.received_at + settings.FINAL_RESPONSE_DEADLINE
+    assert sorted(case.transactions.values_list("txid", flat=True)) == ["tx1", "tx2"]
+    assert case.history.count() == 1
+    assert case.history.get().history_actor == "system:tests"
+    assert list(CaseEvent.objects.filter(case=case).values_list("type", flat=True)) == ["case.opened"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("complainant_email", "not-an-email"),
+        ("category", "crypto_drama"),
+        ("channel", "pigeon"),
+        ("complainant_locale", "fr"),
+        ("subject", "   "),
+        ("complainant_account_id", ""),
+    ],
+)
+def test_open_rejects_bad_input_per_field(field, value):
+    with pytest.raises(ApplicationError) as exc:
+        _open(**{field: value})
+    assert field in exc.value.extra["errors"]
+    from cases.models import Case
+
+    assert Case.objects.count() == 0
+
+
+def test_priority_change_recomputes_due_dates_with_reason():
+    case = _open()
+    case = case_update_triage(case=case, actor=SYSTEM, reason="funds at risk", priority="P1")
+    assert case.first_response_due_at == case.received_at + settings.SLA_TARGETS["P1"][0]
+    assert case.history.latest().history_change_reason == "funds at risk"
+    with pytest.raises(ApplicationError):
+        case_update_triage(case=case, actor=SYSTEM, reason="", priority="P2")
