@@ -13,7 +13,9 @@ from cases.policies import is_active_staff, may_view_all_cases
 
 
 def _view_case_permission_id() -> int:
-    return Permission.objects.only("id").get(content_type__app_label="cases", codename="view_case").id
+    return (
+        Permission.objects.only("id").get(content_type__app_label="cases", codename="view_case").id
+    )
 
 
 def case_list_for_staff(*, user: Any) -> QuerySet[Case]:

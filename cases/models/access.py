@@ -3,9 +3,8 @@
 Rows are written only by the assignment service (`cases.services.assignment`).
 """
 
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

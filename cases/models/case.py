@@ -85,6 +85,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         verbose_name = _("reference counter")
 
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"
+
 
 class Case(ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)

@@ -101,7 +101,9 @@ def case_assign(
     is not active staff or has no role that handles cases, ConflictError on a closed case.
     """
     if not (reason or "").strip():
-        raise ApplicationError(_("A reason is required."), extra={"errors": {"reason": ["Required."]}})
+        raise ApplicationError(
+            _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}
+        )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not isinstance(actor, SystemActor) and not may_assign(actor, locked):
         raise PermissionDeniedError(_("You may not assign this case."))
@@ -113,7 +115,7 @@ def case_assign(
     ):
         raise ApplicationError(
             _("%(user)s cannot handle cases.") % {"user": assignee.get_username()},
-            extra={"errors": {"assignee": ["Not an active case handler."]}},
+            extra={"errors": {"assignee": [_("Not an active case handler.")]}},
         )
     old_team, old_assignee = locked.team, locked.assignee
     if old_team == team and old_assignee == assignee:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.enums import Category, Channel, Locale, Priority
 from cases.models import Case, CaseTransaction
@@ -22,7 +23,10 @@ from complaints_site.common.history import stamp
 
 def _validate_choice(value: str, choices: type, field: str, errors: dict[str, list[str]]) -> None:
     if value not in choices.values:
-        errors.setdefault(field, []).append(f"'{value}' is not one of {', '.join(choices.values)}.")
+        errors.setdefault(field, []).append(
+            _("'%(value)s' is not one of %(choices)s.")
+            % {"value": value, "choices": ", ".join(choices.values)}
+        )
 
 
 def compute_due_dates(case: Case) -> None:
@@ -64,18 +68,18 @@ def case_open(
         ("complainant_account_id", complainant_account_id),
     ):
         if not (value or "").strip():
-            errors.setdefault(field, []).append("This field may not be blank.")
+            errors.setdefault(field, []).append(_("This field may not be blank."))
     try:
         validate_email(complainant_email)
     except ValidationError:
-        errors.setdefault("complainant_email", []).append("Enter a valid email address.")
+        errors.setdefault("complainant_email", []).append(_("Enter a valid email address."))
     txids = [t.strip() for t in related_transactions if t and t.strip()]
     if any(len(t) > 128 for t in txids):
-        errors.setdefault("related_transactions", []).append("A transaction id is too long.")
+        errors.setdefault("related_transactions", []).append(_("A transaction id is too long."))
     if len(subject or "") > 200:
-        errors.setdefault("subject", []).append("At most 200 characters.")
+        errors.setdefault("subject", []).append(_("At most 200 characters."))
     if errors:
-        raise ApplicationError("Invalid case.", extra={"errors": errors})
+        raise ApplicationError(_("Invalid case."), extra={"errors": errors})
 
     case = Case(
         reference=next_case_reference(),
@@ -121,17 +125,19 @@ def case_update_triage(
     The caller checks the actor may change this case (see `policies.may_run`).
     """
     if not reason.strip():
-        raise ApplicationError("A reason is required.", extra={"errors": {"reason": ["Required."]}})
+        raise ApplicationError(
+            _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}
+        )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
-        raise ConflictError("A closed case cannot be re-triaged.")
+        raise ConflictError(_("A closed case cannot be re-triaged."))
     errors: dict[str, list[str]] = {}
     if category is not None:
         _validate_choice(category, Category, "category", errors)
     if priority is not None:
         _validate_choice(priority, Priority, "priority", errors)
     if errors:
-        raise ApplicationError("Invalid triage.", extra={"errors": errors})
+        raise ApplicationError(_("Invalid triage."), extra={"errors": errors})
     changes = {}
     if category is not None and category != locked.category:
         changes["category"] = [locked.category, category]
@@ -144,6 +150,7 @@ def case_update_triage(
         return locked
     stamp(locked, actor=actor, reason=reason)
     locked.save()
-    case_event_record(case=locked, type="case.triage.changed", actor=actor, reason=reason,
-                      data=changes)
+    case_event_record(
+        case=locked, type="case.triage.changed", actor=actor, reason=reason, data=changes
+    )
     return locked

@@ -9,7 +9,7 @@ from complaints_site.common.actors import Actor, actor_label, actor_user
 def case_event_record(
     *,
     case: Case,
-    type: str,  # noqa: A002 - the event's type, as in the model
+    type: str,
     actor: Actor,
     reason: str = "",
     from_state: str = "",

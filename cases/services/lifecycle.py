@@ -68,7 +68,7 @@ def _method(case: Case, name: str):
     if name not in TRANSITIONS:
         raise ApplicationError(
             _("Unknown transition '%(name)s'.") % {"name": name},
-            extra={"errors": {"transition": ["Unknown."]}},
+            extra={"errors": {"transition": [_("Unknown.")]}},
         )
     return getattr(case, name)
 
@@ -78,15 +78,16 @@ def _validate_inputs(name: str, data: dict[str, Any]) -> dict[str, str]:
     unexpected = sorted(set(data) - set(allowed))
     if unexpected:
         raise ApplicationError(
-            _("These fields do not belong to this transition: %(f)s") % {"f": ", ".join(unexpected)},
-            extra={"errors": {f: ["Not accepted here."] for f in unexpected}},
+            _("These fields do not belong to this transition: %(f)s")
+            % {"f": ", ".join(unexpected)},
+            extra={"errors": {f: [_("Not accepted here.")] for f in unexpected}},
         )
     cleaned = {k: str(v).strip() for k, v in data.items()}
     party = cleaned.get("responsibility")
     if party is not None and party not in ResponsibilityParty.values:
         raise ApplicationError(
             _("Unknown responsibility party."),
-            extra={"errors": {"responsibility": ["Not one of the listed parties."]}},
+            extra={"errors": {"responsibility": [_("Not one of the listed parties.")]}},
         )
     return cleaned
 

@@ -38,9 +38,7 @@ def make_history_append_only(model: type[models.Model]) -> None:
     """Register the append-only trigger on the model's history table (PostgreSQL only)."""
     history_model = model.history.model  # type: ignore[attr-defined]
     pgtrigger.register(
-        pgtrigger.Protect(
-            name=APPEND_ONLY_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete
-        )
+        pgtrigger.Protect(name=APPEND_ONLY_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete)
     )(history_model)
 
 

@@ -4,4 +4,4 @@ import os
 
 os.environ.setdefault("DEBUG", "true")
 
-from complaints_site.settings.base import *  # noqa: E402, F403
+from complaints_site.settings.base import *  # noqa: F403

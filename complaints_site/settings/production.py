@@ -7,4 +7,4 @@ import os
 
 os.environ["DEBUG"] = "false"
 
-from complaints_site.settings.base import *  # noqa: E402, F403
+from complaints_site.settings.base import *  # noqa: F403

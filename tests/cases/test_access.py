@@ -7,6 +7,7 @@ from cases import roles
 from cases.models import CaseEvent
 from cases.selectors import case_get_for_staff, case_list_for_staff
 from cases.services.assignment import case_assign, team_member_add, team_member_remove
+from cases.services.lifecycle import case_transition
 from complaints_site.common.exceptions import (
     ApplicationError,
     ConflictError,
@@ -40,8 +41,6 @@ def test_auditor_and_compliance_see_all_change_nothing(case_factory, team, staff
         assert _visible(user) == cases
         case = case_get_for_staff(user=user, pk=case_factory(team=team).pk)
         with pytest.raises(PermissionDeniedError):
-            from cases.services.lifecycle import case_transition
-
             case_transition(case=case, transition="start_assessment", actor=user, reason="r")
         cases.add(case.reference)
 
@@ -64,7 +63,9 @@ def test_assignment_grants_and_reassignment_revokes(case_factory, team, other_te
     assert set(get_perms(first, case)) == {"view_case", "change_case"}
     assert set(get_perms(team.group, case)) == {"view_case", "change_case"}
 
-    case = case_assign(case=case, actor=SYSTEM, reason="rebalance", team=other_team, assignee=second)
+    case = case_assign(
+        case=case, actor=SYSTEM, reason="rebalance", team=other_team, assignee=second
+    )
 
     assert get_perms(first, case) == []
     assert get_perms(team.group, case) == []

@@ -33,7 +33,9 @@ def test_open_registers_once_with_clocks_history_and_event():
     assert sorted(case.transactions.values_list("txid", flat=True)) == ["tx1", "tx2"]
     assert case.history.count() == 1
     assert case.history.get().history_actor == "system:tests"
-    assert list(CaseEvent.objects.filter(case=case).values_list("type", flat=True)) == ["case.opened"]
+    assert list(CaseEvent.objects.filter(case=case).values_list("type", flat=True)) == [
+        "case.opened"
+    ]
 
 
 @pytest.mark.parametrize(

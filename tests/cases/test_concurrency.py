@@ -18,7 +18,7 @@ def _in_thread(target, results, key):
     def run():
         try:
             results[key] = target()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each side got
+        except Exception as exc:
             results[key] = exc
         finally:
             connection.close()
@@ -35,8 +35,13 @@ def test_concurrent_transitions_only_one_wins():
     def first():
         # Holds the row lock across a pause, so the second really waits on PostgreSQL's lock.
         with transaction.atomic():
-            done = case_transition(case=case, transition="start_assessment", actor=root,
-                                   reason="first", expected_state=CaseState.RECEIVED)
+            done = case_transition(
+                case=case,
+                transition="start_assessment",
+                actor=root,
+                reason="first",
+                expected_state=CaseState.RECEIVED,
+            )
             assert connection.in_atomic_block
             locked.set()
             threading.Event().wait(0.5)
@@ -44,8 +49,13 @@ def test_concurrent_transitions_only_one_wins():
 
     def second():
         locked.wait(5)
-        return case_transition(case=case, transition="withdraw", actor=root, reason="second",
-                               expected_state=CaseState.RECEIVED)
+        return case_transition(
+            case=case,
+            transition="withdraw",
+            actor=root,
+            reason="second",
+            expected_state=CaseState.RECEIVED,
+        )
 
     threads = [_in_thread(first, results, "first"), _in_thread(second, results, "second")]
     for t in threads:
@@ -94,8 +104,12 @@ def test_stale_instance_cannot_overwrite_a_newer_state():
 
     case = make_case()
     stale = Case.objects.get(pk=case.pk)
-    case_transition(case=case, transition="start_assessment", actor=make_staff(None, superuser=True),
-                    reason="first")
+    case_transition(
+        case=case,
+        transition="start_assessment",
+        actor=make_staff(None, superuser=True),
+        reason="first",
+    )
     stale.withdraw()
     with pytest.raises(ConcurrentTransition):
         stale.save()

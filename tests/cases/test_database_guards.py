@@ -17,9 +17,12 @@ def _history_models():
 
 def test_illegal_raw_state_update_is_refused(case_factory):
     case = case_factory()
-    with pytest.raises(DatabaseError, match="Invalid transition"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE cases_case SET state = 'closed' WHERE id = %s", [case.pk])
+    with (
+        pytest.raises(DatabaseError, match="Invalid transition"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE cases_case SET state = 'closed' WHERE id = %s", [case.pk])
     case.refresh_from_db()
     assert case.state == CaseState.RECEIVED
 
@@ -47,15 +50,23 @@ def test_every_history_table_and_the_event_ledger_carry_the_guard():
     assert set(tables) <= guarded
 
 
-@pytest.mark.parametrize("statement", ["UPDATE {t} SET history_change_reason = 'forged' WHERE history_id = %s",
-                                       "DELETE FROM {t} WHERE history_id = %s"])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE {t} SET history_change_reason = 'forged' WHERE history_id = %s",
+        "DELETE FROM {t} WHERE history_id = %s",
+    ],
+)
 def test_history_rows_cannot_be_changed_or_deleted(case_factory, statement):
     case = case_factory()
     record = case.history.latest()
     table = case.history.model._meta.db_table
-    with pytest.raises(DatabaseError, match="Cannot"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(t=table), [record.history_id])
+    with (
+        pytest.raises(DatabaseError, match="Cannot"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(t=table), [record.history_id])
     # Re-read (refresh_from_db would trip the protected state field copied into history).
     again = case.history.model.objects.get(history_id=record.history_id)
     assert again.history_change_reason != "forged"
@@ -70,22 +81,22 @@ def test_history_of_every_tracked_model_refuses_update(case_factory, team, staff
     for model in _history_models():
         row = model.objects.first()
         assert row is not None, model
-        with pytest.raises(DatabaseError), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {model._meta.db_table} SET history_change_reason = 'x' "  # noqa: S608
-                    "WHERE history_id = %s",
-                    [row.history_id],
-                )
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {model._meta.db_table} SET history_change_reason = 'x' "  # noqa: S608
+                "WHERE history_id = %s",
+                [row.history_id],
+            )
 
 
 def test_events_cannot_be_changed_or_deleted(case_factory):
     case = case_factory()
     event = CaseEvent.objects.get(case=case)
-    for sql in ("UPDATE cases_caseevent SET reason = 'forged' WHERE id = %s",
-                "DELETE FROM cases_caseevent WHERE id = %s"):
-        with pytest.raises(DatabaseError), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [event.pk])
+    for sql in (
+        "UPDATE cases_caseevent SET reason = 'forged' WHERE id = %s",
+        "DELETE FROM cases_caseevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.reason == ""

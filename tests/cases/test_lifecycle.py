@@ -6,7 +6,7 @@ from django.db import connection
 
 from cases import roles
 from cases.enums import CaseState
-from cases.models import Case, CaseEvent
+from cases.models import CaseEvent
 from cases.models.case import lifecycle_edges
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
 from complaints_site.common.exceptions import (
@@ -31,7 +31,9 @@ def test_every_state_is_reachable_and_every_transition_is_used():
     assert {name for *_, name in EDGES} == set(TRANSITIONS)
 
 
-@pytest.mark.parametrize(("source", "target", "name"), EDGES, ids=[f"{s}-{n}->{t}" for s, t, n in EDGES])
+@pytest.mark.parametrize(
+    ("source", "target", "name"), EDGES, ids=[f"{s}-{n}->{t}" for s, t, n in EDGES]
+)
 def test_legal_transition(case_factory, team, staff, source, target, name):
     case = case_factory(team=team, state_path=path_to(source, via=target))
     assert case.state == source
@@ -69,7 +71,9 @@ def test_illegal_transitions_are_refused_and_change_nothing(case_factory, team, 
     before = _counts(case)
     for name in sorted(set(TRANSITIONS) - legal):
         with pytest.raises(ConflictError):
-            case_transition(case=case, transition=name, actor=actor, reason="try", **INPUTS.get(name, {}))
+            case_transition(
+                case=case, transition=name, actor=actor, reason="try", **INPUTS.get(name, {})
+            )
         case.refresh_from_db()
         assert case.state == state
     assert _counts(case) == before
@@ -104,7 +108,9 @@ def test_conditions_refuse_with_their_message(case_factory, team, staff, name, i
     case = case_factory(team=team, state_path=path_to(CaseState.INVESTIGATING))
     before = _counts(case)
     with pytest.raises(ApplicationError) as exc:
-        case_transition(case=case, transition=name, actor=staff(None, superuser=True), reason="r", **inputs)
+        case_transition(
+            case=case, transition=name, actor=staff(None, superuser=True), reason="r", **inputs
+        )
     assert message in exc.value.message
     case.refresh_from_db()
     assert case.state == CaseState.INVESTIGATING
@@ -115,7 +121,9 @@ def test_conditions_refuse_with_their_message(case_factory, team, staff, name, i
 def test_accept_needs_a_team(case_factory, staff):
     case = case_factory(state_path=["start_assessment"])
     with pytest.raises(ApplicationError) as exc:
-        case_transition(case=case, transition="accept", actor=staff(None, superuser=True), reason="ok")
+        case_transition(
+            case=case, transition="accept", actor=staff(None, superuser=True), reason="ok"
+        )
     assert "team" in exc.value.message
 
 
@@ -150,7 +158,9 @@ def test_request_info_pauses_and_resume_returns_to_the_step(case_factory, team):
     case = case_factory(team=team, state_path=path_to(CaseState.AWAITING_CUSTOMER, via="assessing"))
     assert case.paused_at is not None
     assert case.state_before_pause == CaseState.ASSESSING
-    case = case_factory(team=team, state_path=[*path_to(CaseState.AWAITING_CUSTOMER, via="assessing"), "resume"])
+    case = case_factory(
+        team=team, state_path=[*path_to(CaseState.AWAITING_CUSTOMER, via="assessing"), "resume"]
+    )
     assert case.state == CaseState.ASSESSING
     assert case.paused_at is None
     assert case.paused_total.total_seconds() >= 0
@@ -162,7 +172,9 @@ def test_reopen_is_refused_after_the_window(case_factory, team, staff, settings)
     case = case_factory(team=team, state_path=path_to(CaseState.RESOLVED))
     settings.REOPEN_WINDOW = timedelta(seconds=-1)
     with pytest.raises(ApplicationError) as exc:
-        case_transition(case=case, transition="reopen", actor=staff(None, superuser=True), reason="unhappy")
+        case_transition(
+            case=case, transition="reopen", actor=staff(None, superuser=True), reason="unhappy"
+        )
     assert "window" in exc.value.message
     case.refresh_from_db()
     assert case.state == CaseState.RESOLVED
@@ -215,12 +227,16 @@ def test_permissions_per_role(case_factory, team, staff, name):
         history_before = case.history.count()
         if role in MAY_RUN[name]:
             assert name in available_transitions(case=case, user=user)
-            case = case_transition(case=case, transition=name, actor=user, reason="r", **INPUTS.get(name, {}))
+            case = case_transition(
+                case=case, transition=name, actor=user, reason="r", **INPUTS.get(name, {})
+            )
             assert case.state == target, role
         else:
             assert name not in available_transitions(case=case, user=user)
             with pytest.raises(PermissionDeniedError):
-                case_transition(case=case, transition=name, actor=user, reason="r", **INPUTS.get(name, {}))
+                case_transition(
+                    case=case, transition=name, actor=user, reason="r", **INPUTS.get(name, {})
+                )
             case.refresh_from_db()
             assert case.state == source, role
             assert case.history.count() == history_before
@@ -258,7 +274,9 @@ def test_no_queryset_update_on_tracked_models():
     import pathlib
     import re
 
-    pattern = re.compile(r"\.(filter|all|exclude|select_for_update)\([^)]*\)\s*\.update\(|objects\.update\(")
+    pattern = re.compile(
+        r"\.(filter|all|exclude|select_for_update)\([^)]*\)\s*\.update\(|objects\.update\("
+    )
     offenders = []
     for app in ("cases", "channels", "arbitration", "education", "complaints_site"):
         for path in pathlib.Path(app).rglob("*.py"):

@@ -61,8 +61,12 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
     }
     case = case_open(**fields)
     if team is not None or assignee is not None:
-        case = case_assign(case=case, actor=SYSTEM, reason="test setup", team=team, assignee=assignee)
+        case = case_assign(
+            case=case, actor=SYSTEM, reason="test setup", team=team, assignee=assignee
+        )
     for step in state_path:
         name, inputs = (step, {}) if isinstance(step, str) else step
-        case = case_transition(case=case, transition=name, actor=SYSTEM, reason=f"test {name}", **inputs)
+        case = case_transition(
+            case=case, transition=name, actor=SYSTEM, reason=f"test {name}", **inputs
+        )
     return case

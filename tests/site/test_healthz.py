@@ -31,8 +31,13 @@ def test_healthz_503_when_the_database_is_down():
         "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
     }
     out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=60, check=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {"status": 503, "body": {"status": "unavailable", "database": "down"}}
@@ -49,7 +54,12 @@ def test_deploy_check_is_clean_with_production_settings():
         env.pop(name, None)  # set by the test settings of this process
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert out.returncode == 0, out.stdout + out.stderr
 
@@ -59,8 +69,13 @@ def test_production_refuses_to_start_without_secret_key():
     env.pop("SECRET_KEY", None)
     env.pop("DEBUG", None)
     out = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-        text=True, timeout=60, check=False,
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert out.returncode != 0
     assert "SECRET_KEY" in out.stderr
