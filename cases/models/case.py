@@ -406,9 +406,14 @@ def lifecycle_edges() -> list[tuple[str, str, str]]:
     edges = set()
     for t in field.get_all_transitions(Case):
         targets = getattr(t.target, "allowed_states", None) or [t.target]
-        sources = sorted(OPEN_STATES) if t.source in ("*", "+") else [t.source]
-        for source in sources:
-            for target in targets:
+        for target in targets:
+            if t.source == "*":
+                sources = S.values
+            elif t.source == "+":
+                sources = [s for s in S.values if s != target]
+            else:
+                sources = [t.source]
+            for source in sources:
                 edges.add((str(source), str(target), t.name))
     return sorted(edges)
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cases.enums import TERMINAL_STATES
 from cases.models import Case, StaffProfile, Team, TeamMembership
 from cases.policies import is_active_staff, may_assign
 from cases.services.events import case_event_record
@@ -96,6 +97,9 @@ def case_assign(
 ) -> Case:
     """Set the case's team and handler (None clears), moving the object permissions with them.
 
+    Allowed in every state but the terminal ones (closed, withdrawn, out of scope): a case
+    with a final response still moves to the arbitration team.
+
     Raises PermissionDeniedError unless the actor may assign this case (``cases.assign_case``
     and the case within reach; a SystemActor is trusted), ApplicationError for an assignee who
     is not active staff or has no role that handles cases, ConflictError on a closed case.
@@ -107,7 +111,7 @@ def case_assign(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not isinstance(actor, SystemActor) and not may_assign(actor, locked):
         raise PermissionDeniedError(_("You may not assign this case."))
-    if not locked.is_open:
+    if locked.state in TERMINAL_STATES:
         raise ConflictError(_("A closed case cannot be reassigned."))
     if assignee is not None and not (
         is_active_staff(assignee)

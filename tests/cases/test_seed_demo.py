@@ -1,0 +1,143 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cases import demo
+from cases.enums import CaseState
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseGroupObjectPermission,
+    CaseTransaction,
+    CaseUserObjectPermission,
+    StaffProfile,
+    Team,
+    TeamMembership,
+)
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot() -> dict:
+    """Everything seed_demo writes, with the timestamps that would move on any save."""
+    return {
+        "users": sorted(
+            User.objects.values_list("username", "password", "email", "is_staff", "is_superuser")
+        ),
+        "user_groups": sorted(
+            User.groups.through.objects.values_list("user__username", "group__name")
+        ),
+        "teams": sorted(Team.objects.values_list("code", "name", "lead__username")),
+        "memberships": sorted(
+            TeamMembership.objects.values_list("team__code", "user__username", "created_at")
+        ),
+        "profiles": sorted(
+            StaffProfile.objects.values_list("user__username", "languages", "skills")
+        ),
+        "cases": sorted(
+            Case.objects.values_list(
+                "reference", "state", "team__code", "assignee__username", "updated_at"
+            )
+        ),
+        "transactions": CaseTransaction.objects.count(),
+        "case_history": Case.history.count(),
+        "events": CaseEvent.objects.count(),
+        "staff_history": (
+            Team.history.count(),
+            TeamMembership.history.count(),
+            StaffProfile.history.count(),
+        ),
+        "object_permissions": (
+            CaseUserObjectPermission.objects.count(),
+            CaseGroupObjectPermission.objects.count(),
+        ),
+    }
+
+
+def test_second_run_creates_and_changes_nothing():
+    first_output = seed()
+    first = snapshot()
+    second_output = seed()
+
+    assert snapshot() == first
+    assert len(first["cases"]) == len(demo.CASES)
+    assert f"{len(demo.CASES)} cases created" in first_output
+    assert "0 users, 0 teams and 0 cases created" in second_output
+
+
+def test_every_state_has_a_case_with_real_history():
+    seed()
+
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states == set(CaseState.values)
+    for case in Case.objects.all():
+        transitions = case.events.filter(type__startswith="case.transition.").count()
+        assert case.events.filter(type="case.opened").count() == 1
+        assert transitions >= (0 if case.state == CaseState.RECEIVED else 1)
+        # Opening and each transition leave a history row; the last one is the current state.
+        assert case.history.count() >= 1 + transitions
+        assert case.history.first().state == case.state
+        assert not case.history.filter(history_actor="").exists()
+
+
+def test_each_case_ends_where_its_walk_says():
+    seed()
+
+    for spec in demo.CASES:
+        case = Case.objects.get(complainant_email=spec.email, subject=spec.subject)
+        assert case.state == demo.final_state(spec), spec.subject
+
+
+def test_demo_logins_and_their_roles():
+    output = seed()
+
+    for spec in demo.USERS:
+        user = User.objects.get(username=spec.username)
+        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.is_staff == spec.staff
+        assert user.is_superuser == spec.superuser
+        if spec.role:
+            assert user.groups.filter(name=spec.role).exists(), spec.username
+        teams = set(user.team_memberships.values_list("team__code", flat=True))
+        assert teams == set(spec.teams), spec.username
+        assert StaffProfile.objects.filter(user=user).exists() == spec.staff
+        assert spec.username in output
+    for code in ("support", "complaints"):
+        assert Team.objects.get(code=code).lead.username == "lead"
+    assert set(Team.objects.values_list("code", flat=True)) == {c for c, _name in demo.TEAMS}
+
+
+def test_portal_users_own_cases_and_staff_see_some():
+    seed()
+
+    alice = User.objects.get(username="alice")
+    assert Case.objects.filter(customer=alice, complainant_email="alice@example.com").exists()
+    assert Case.objects.filter(customer__username="bob").exists()
+    assert Case.objects.filter(complainant_locale="zh-hans").count() >= 5
+    for username in ("agent", "handler"):
+        assert Case.objects.filter(assignee__username=username).exists()
+    assert Case.objects.filter(team__code="arbitration").exists()
+
+
+def test_a_login_changed_by_hand_is_left_alone():
+    seed()
+    agent = User.objects.get(username="agent")
+    agent.set_password("changed-by-the-user")
+    agent.first_name = "Renamed"
+    agent.save()
+
+    seed()
+
+    agent.refresh_from_db()
+    assert agent.check_password("changed-by-the-user")
+    assert agent.first_name == "Renamed"
