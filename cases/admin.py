@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -57,13 +58,23 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CaseTransactionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CaseInlineMixin(ReadOnlyAdminMixin):
+    """Read-only rows shown on a case page. Django's default asks for a model-wide view grant,
+    which case handlers do not hold, so the timeline was hidden from the people working the case;
+    the case page itself has already checked that this user reaches the case. (Django also asks
+    with obj=None to scope the inline's queryset, so this cannot require obj.)"""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policies.may_use_case_admin(request.user)
+
+
+class CaseTransactionInline(CaseInlineMixin, admin.TabularInline):
     model = CaseTransaction
     fields = ["txid"]
     extra = 0
 
 
-class CaseEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+class CaseEventInline(CaseInlineMixin, admin.TabularInline):
     model = CaseEvent
     fields = ["created_at", "type", "actor_label", "from_state", "to_state", "reason"]
     readonly_fields = fields
@@ -92,20 +103,26 @@ class CaseChangeForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
+    # The text inputs are optional here on purpose: the transition's conditions decide whether
+    # they are enough, and their message names the condition ("... needs a written rationale").
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     expected_state = forms.CharField(widget=forms.HiddenInput)
     out_of_scope_referral = forms.CharField(
-        label=_("Where the user should go instead"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Where the user should go instead"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    responsibility = forms.ChoiceField(label=_("Responsible party"), choices=ResponsibilityParty.choices)
+    responsibility = forms.ChoiceField(
+        label=_("Responsible party"), choices=ResponsibilityParty.choices
+    )
     responsibility_rationale = forms.CharField(
-        label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     resolution_summary = forms.CharField(
-        label=_("Proposed resolution"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Proposed resolution"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     final_response_text = forms.CharField(
-        label=_("Final response"), widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Final response"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
     def __init__(self, *args: Any, transition: str, **kwargs: Any) -> None:
@@ -159,7 +176,14 @@ class CaseAdmin(admin.ModelAdmin):
         (_("Triage and assignment"), {"fields": ["category", "priority", "team", "assignee"]}),
         (
             _("Complainant"),
-            {"fields": ["complainant_account_id", "complainant_email", "complainant_locale", "customer"]},
+            {
+                "fields": [
+                    "complainant_account_id",
+                    "complainant_email",
+                    "complainant_locale",
+                    "customer",
+                ]
+            },
         ),
         (
             _("Findings"),
@@ -226,10 +250,6 @@ class CaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return case_list_for_staff(user=request.user)
 
-    def get_search_results(self, request, queryset, search_term):
-        qs, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return qs, may_have_duplicates
-
     @admin.display(description=_("status"), ordering="state")
     def state_badge(self, obj: Case) -> str:
         colour = STATE_COLOURS.get(obj.state, "#495057")
@@ -289,31 +309,48 @@ class CaseAdmin(admin.ModelAdmin):
         if db_field.name == "assignee":
             from django.contrib.auth import get_user_model
 
-            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+            # Only people who can handle cases: superusers and roles with investigate_case.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_staff=True, is_active=True)
+                .filter(
+                    Q(is_superuser=True)
+                    | Q(
+                        groups__permissions__codename="investigate_case",
+                        groups__permissions__content_type__app_label="cases",
+                    )
+                )
+                .distinct()
+                .order_by("username")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- writes through services -------------------------------------------------------------
 
-    def save_model(self, request: HttpRequest, obj: Case, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Case, form: forms.ModelForm, change: bool
+    ) -> None:
         reason = form.cleaned_data.get("change_reason", "")
         current = Case.objects.get(pk=obj.pk)
         try:
-            if {"category", "priority"} & set(form.changed_data):
-                case_update_triage(
-                    case=current,
-                    actor=request.user,
-                    reason=reason,
-                    category=form.cleaned_data.get("category"),
-                    priority=form.cleaned_data.get("priority"),
-                )
-            if {"team", "assignee"} & set(form.changed_data):
-                case_assign(
-                    case=current,
-                    actor=request.user,
-                    reason=reason,
-                    team=form.cleaned_data.get("team"),
-                    assignee=form.cleaned_data.get("assignee"),
-                )
+            # All or nothing: a refused assignment must not leave the triage change saved.
+            with transaction.atomic():
+                if {"category", "priority"} & set(form.changed_data):
+                    case_update_triage(
+                        case=current,
+                        actor=request.user,
+                        reason=reason,
+                        category=form.cleaned_data.get("category"),
+                        priority=form.cleaned_data.get("priority"),
+                    )
+                if {"team", "assignee"} & set(form.changed_data):
+                    case_assign(
+                        case=current,
+                        actor=request.user,
+                        reason=reason,
+                        team=form.cleaned_data.get("team"),
+                        assignee=form.cleaned_data.get("assignee"),
+                    )
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
@@ -322,6 +359,11 @@ class CaseAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # Inlines are read-only; nothing related is written from this form.
         return None
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Django's version reads `formset.new_objects`, which only exists after formset.save();
+        # the read-only inlines are never saved, so it raised on every saved change form.
+        return []
 
     def log_change(self, request, obj, message):
         # The case history and event ledger are the audit trail; no LogEntry copy.
@@ -342,7 +384,7 @@ class CaseAdmin(admin.ModelAdmin):
             path(
                 "<int:object_id>/transition/<str:name>/",
                 self.admin_site.admin_view(self.transition_view),
-                name="%s_%s_transition" % info,
+                name="{}_{}_transition".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -452,8 +494,14 @@ class HistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Case.history.model)
 class HistoricalCaseAdmin(HistoryAdmin):
-    list_display = ["history_date", "reference", "state", "history_type", "history_actor",
-                    "history_change_reason"]
+    list_display = [
+        "history_date",
+        "reference",
+        "state",
+        "history_type",
+        "history_actor",
+        "history_change_reason",
+    ]
     list_filter = ["history_type", "state", "history_date"]
     search_fields = ["=reference"]
 
@@ -520,7 +568,9 @@ class TeamMembershipAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
     def delete_model(self, request, obj):
-        team_member_remove(team=obj.team, user=obj.user, actor=request.user, reason="Removed in admin")
+        team_member_remove(
+            team=obj.team, user=obj.user, actor=request.user, reason="Removed in admin"
+        )
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("team", "user"):

@@ -1,7 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs):
+    # Roles are created by migration 0002; this keeps them after a database flush (which
+    # TransactionTestCase and `manage.py flush` do) and is a no-op when they are in place.
+    from django.apps import apps
+
+    from cases.roles import sync_role_groups
+
+    sync_role_groups(apps)
 
 
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="cases.sync_roles")

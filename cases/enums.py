@@ -80,8 +80,9 @@ class ResponsibilityParty(models.TextChoices):
     THIRD_PARTY_HACK = "third_party_hack", _("Third party: hack")
     THIRD_PARTY_PHISHING = "third_party_phishing", _("Third party: phishing")
     THIRD_PARTY_FRAUD = "third_party_fraud", _("Third party: fraud")
-    THIRD_PARTY_P2P_COUNTERPARTY = "third_party_p2p_counterparty", _(
-        "Third party: P2P counterparty"
+    THIRD_PARTY_P2P_COUNTERPARTY = (
+        "third_party_p2p_counterparty",
+        _("Third party: P2P counterparty"),
     )
     SHARED = "shared", _("Shared")
     UNDETERMINED = "undetermined", _("Undetermined")

@@ -11,12 +11,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from guardian.core import ObjectPermissionChecker
+
 if TYPE_CHECKING:
     from cases.models import Case
 
 VIEW_ALL_CASES = "cases.view_all_cases"
 CHANGE_CASE = "cases.change_case"
 VIEW_CASE = "cases.view_case"
+
+
+def _checker(user: Any) -> ObjectPermissionChecker:
+    """One guardian checker per user object, so a page asks the database once per case.
+
+    Like Django's own ``_perm_cache`` it lives as long as the user object (one request);
+    a grant changed during the request is seen from the next request on.
+    """
+    checker = getattr(user, "_case_perm_checker", None)
+    if checker is None:
+        checker = ObjectPermissionChecker(user)
+        user._case_perm_checker = checker
+    return checker
 
 
 def is_active_staff(user: Any) -> bool:
@@ -35,7 +50,7 @@ def may_reach_case(user: Any, case: Case, *, change: bool = False) -> bool:
         return True
     if not change and user.has_perm(VIEW_ALL_CASES):
         return True
-    return user.has_perm(CHANGE_CASE if change else VIEW_CASE, case)
+    return _checker(user).has_perm(CHANGE_CASE if change else VIEW_CASE, case)
 
 
 def may_run(user: Any, case: Case, capability: str) -> bool:

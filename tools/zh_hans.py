@@ -230,7 +230,7 @@ def main() -> int:
             if msgid:
                 if msgid in ZH:
                     entry = entry[: m.start(2)] + _quote(ZH[msgid]) + entry[m.end(2) :].lstrip('"')
-                    entry = re.sub(r'^msgstr .*$', "msgstr " + _quote(ZH[msgid]), entry, flags=re.M)
+                    entry = re.sub(r"^msgstr .*$", "msgstr " + _quote(ZH[msgid]), entry, flags=re.M)
                     entry = entry.replace("#, fuzzy\n", "")
                 else:
                     missing.append(msgid)

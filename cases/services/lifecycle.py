@@ -100,6 +100,14 @@ def _holds_permission(method: Any, user: Any) -> bool:
     return meta.has_transition_perm(instance, meta.field.get_state(instance), user)
 
 
+def _capability_allows(method: Any, user: Any) -> bool:
+    """The transition's permission, whatever the current state (every source of one transition
+    shares its permission)."""
+    meta = method._django_fsm
+    permissions = {t.permission for t in meta.transitions.values()}
+    return all(p is None or p(method.__self__, user) for p in permissions)
+
+
 def is_available(case: Case, name: str, user: Any) -> bool:
     """The transition may run from the case's current state, and this user holds its permission.
 
@@ -150,14 +158,16 @@ def case_transition(
                     extra={"state": from_state},
                 )
             method = getattr(locked, transition)
+            # Permission first: someone who may never run this act learns nothing about
+            # whether it would be possible now.
+            if not isinstance(actor, SystemActor) and not _capability_allows(method, actor):
+                raise PermissionDeniedError(_("You may not run this transition on this case."))
             if not can_proceed(method, check_conditions=False):
                 raise ConflictError(
                     _("'%(t)s' is not possible while the case is '%(state)s'.")
                     % {"t": TRANSITIONS[transition].label, "state": CaseState(from_state).label},
                     extra={"state": from_state},
                 )
-            if not isinstance(actor, SystemActor) and not _holds_permission(method, actor):
-                raise PermissionDeniedError(_("You may not run this transition on this case."))
             for field, value in inputs.items():
                 setattr(locked, field, value)
             meta = method._django_fsm

@@ -37,7 +37,7 @@ PATHS = {
 
 
 def path_to(state, *, via=None):
-    """Steps reaching `state`; `via` picks the variant for awaiting_customer paused from assessing."""
+    """Steps reaching `state`; `via` picks where awaiting_customer was paused from."""
     if state == S.AWAITING_CUSTOMER and via == S.ASSESSING:
         return ["start_assessment", "request_info"]
     return [(name, INPUTS.get(name, {})) for name in PATHS[state]]
