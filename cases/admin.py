@@ -217,32 +217,13 @@ class CaseAdmin(admin.ModelAdmin):
         ),
         (_("Change"), {"fields": ["change_reason"]}),
     ]
+    # Everything shown is read-only but the triage and assignment fields (each through its
+    # service) and the reason that goes with them.
     _always_readonly = [
-        "reference",
-        "state",
-        "subject",
-        "description",
-        "channel",
-        "complainant_account_id",
-        "complainant_email",
-        "complainant_locale",
-        "customer",
-        "out_of_scope_referral",
-        "responsibility",
-        "responsibility_rationale",
-        "resolution_summary",
-        "final_response_text",
-        "received_at",
-        "first_response_due_at",
-        "first_response_at",
-        "resolution_due_at",
-        "final_response_due_at",
-        "paused_at",
-        "paused_total",
-        "resolved_at",
-        "final_response_at",
-        "reopened_at",
-        "closed_at",
+        name
+        for _title, options in fieldsets
+        for name in options["fields"]
+        if name not in ("category", "priority", "team", "assignee", "change_reason")
     ]
 
     # --- reads ------------------------------------------------------------------------------
