@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -21,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from cases import policies
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
-from cases.selectors import case_get_for_staff, case_list_for_staff
+from cases.selectors import (
+    case_get_for_staff,
+    case_list_for_staff,
+    case_search,
+    handler_list,
+    handler_list_for_staff,
+    team_list_for_staff,
+)
 from cases.services.assignment import (
     case_assign,
     staff_profile_ensure,
@@ -43,6 +49,18 @@ STATE_COLOURS = {
     CaseState.RESOLVED: "#198754",
     CaseState.CLOSED: "#198754",
 }
+
+
+class TeamFilter(admin.RelatedFieldListFilter):
+    """Choices from the small team table, never a DISTINCT over the case list."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(t.pk, str(t)) for t in team_list_for_staff(user=request.user)]
+
+
+class AssigneeFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        return [(u.pk, u.get_username()) for u in handler_list_for_staff(user=request.user)]
 
 
 class ReadOnlyAdminMixin:
@@ -157,15 +175,12 @@ class CaseAdmin(admin.ModelAdmin):
         "category",
         "priority",
         "channel",
-        ("team", admin.RelatedOnlyFieldListFilter),
-        ("assignee", admin.RelatedOnlyFieldListFilter),
+        ("team", TeamFilter),
+        ("assignee", AssigneeFilter),
     ]
-    search_fields = [
-        "=reference",
-        "=complainant_account_id",
-        "=complainant_email",
-        "=transactions__txid",
-    ]
+    # Searched by `selectors.case_search` (exact, indexed); listed so the search box shows.
+    search_fields = ["reference"]
+    search_help_text = _("Exact reference, exchange account id, email or transaction id.")
     show_full_result_count = False
     list_per_page = 50
     date_hierarchy = None
@@ -231,6 +246,9 @@ class CaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         return case_list_for_staff(user=request.user)
 
+    def get_search_results(self, request, queryset, search_term):
+        return case_search(queryset, term=search_term), False
+
     @admin.display(description=_("status"), ordering="state")
     def state_badge(self, obj: Case) -> str:
         colour = STATE_COLOURS.get(obj.state, "#495057")
@@ -288,22 +306,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            from django.contrib.auth import get_user_model
-
-            # Only people who can handle cases: superusers and roles with investigate_case.
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_staff=True, is_active=True)
-                .filter(
-                    Q(is_superuser=True)
-                    | Q(
-                        groups__permissions__codename="investigate_case",
-                        groups__permissions__content_type__app_label="cases",
-                    )
-                )
-                .distinct()
-                .order_by("username")
-            )
+            kwargs["queryset"] = handler_list()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- writes through services -------------------------------------------------------------

@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from cases.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseTransaction,
+    CaseUserObjectPermission,
+    Team,
+)
 from cases.policies import is_active_staff, may_view_all_cases
 
 
-def _view_case_permission_id() -> int:
-    return (
-        Permission.objects.only("id").get(content_type__app_label="cases", codename="view_case").id
-    )
+def _view_case_permission_id() -> Subquery:
+    # A scalar subquery PostgreSQL evaluates once per statement: no extra round trip.
+    permission = Permission.objects.filter(content_type__app_label="cases", codename="view_case")
+    return Subquery(permission.values("id")[:1])
 
 
 def case_list_for_staff(*, user: Any) -> QuerySet[Case]:
@@ -38,3 +45,57 @@ def case_list_for_staff(*, user: Any) -> QuerySet[Case]:
 
 def case_get_for_staff(*, user: Any, pk: Any) -> Case | None:
     return case_list_for_staff(user=user).filter(pk=pk).first()
+
+
+def case_search(queryset: QuerySet[Case], *, term: str) -> QuerySet[Case]:
+    """Exact match on reference, exchange account id, email or a related transaction id.
+
+    Each is an indexed equality (references are upper-case, emails stored lower-case), and the
+    transaction ids are resolved first, so the OR stays a bitmap of index scans on big tables.
+    """
+    term = term.strip()
+    if not term:
+        return queryset
+    by_transaction = list(
+        CaseTransaction.objects.filter(txid=term).values_list("case_id", flat=True)[:1000]
+    )
+    return queryset.filter(
+        Q(reference=term.upper())
+        | Q(complainant_account_id=term)
+        | Q(complainant_email=term.lower())
+        | Q(pk__in=by_transaction)
+    )
+
+
+def team_list_for_staff(*, user: Any) -> QuerySet[Team]:
+    """Teams offered to this person in filters: all for those who see all, else their own."""
+    if may_view_all_cases(user):
+        return Team.objects.order_by("name")
+    return Team.objects.filter(memberships__user=user).order_by("name")
+
+
+def handler_list() -> QuerySet:
+    """Every active person who can handle cases (superusers and roles with investigate_case):
+    the choices of an assignment, which may move a case to another team."""
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename="investigate_case",
+                groups__permissions__content_type__app_label="cases",
+            )
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def handler_list_for_staff(*, user: Any) -> QuerySet:
+    """Handlers offered in this person's list filters: all for those who see all cases, else
+    the members of their own teams and themselves."""
+    users = handler_list()
+    if may_view_all_cases(user):
+        return users
+    return users.filter(Q(pk=user.pk) | Q(team_memberships__team__memberships__user=user))

@@ -418,13 +418,19 @@ def lifecycle_edges() -> list[tuple[str, str, str]]:
     return sorted(edges)
 
 
-# The database refuses any state change the code does not declare (PostgreSQL only).
+# The database refuses any state change the code does not declare, and any case born in a
+# state other than `received` (PostgreSQL only).
 pgtrigger.register(
+    pgtrigger.Protect(
+        name="case_starts_received",
+        operation=pgtrigger.Insert,
+        condition=~pgtrigger.Q(new__state=S.RECEIVED.value),
+    ),
     pgtrigger.FSM(
         name="case_state_fsm",
         field="state",
         transitions=sorted({(src, dst) for src, dst, _name in lifecycle_edges()}),
-    )
+    ),
 )(Case)
 
 for _model in (Case, CaseTransaction):

@@ -29,6 +29,11 @@ def _validate_choice(value: str, choices: type, field: str, errors: dict[str, li
         )
 
 
+def normalize_email(email: str) -> str:
+    """Stored lower-case, so lookups are exact matches on the index."""
+    return email.strip().lower()
+
+
 def compute_due_dates(case: Case) -> None:
     """First-response and resolution targets by priority; the final-response deadline."""
     first, resolution = settings.SLA_TARGETS[case.priority]
@@ -89,7 +94,7 @@ def case_open(
         subject=subject.strip(),
         description=description,
         complainant_account_id=complainant_account_id.strip(),
-        complainant_email=complainant_email.strip(),
+        complainant_email=normalize_email(complainant_email),
         complainant_locale=complainant_locale,
         customer=customer,
         received_at=received_at or timezone.now(),

@@ -115,3 +115,23 @@ def test_closed_case_cannot_be_reassigned(case_factory, team, staff):
     case = case_factory(team=team, state_path=path_to("withdrawn"))
     with pytest.raises(ConflictError):
         case_assign(case=case, actor=SYSTEM, reason="x", assignee=staff(roles.CASE_HANDLER))
+
+
+def test_search_is_exact_and_normalised(case_factory, staff):
+    from cases.selectors import case_search
+
+    case = case_factory(complainant_email="Mixed.Case@Example.COM", related_transactions=["0xTX9"])
+    other = case_factory()
+    root = staff(None, superuser=True)
+    qs = case_list_for_staff(user=root)
+    assert case.complainant_email == "mixed.case@example.com"
+    for term in (
+        case.reference.lower(),
+        f"  {case.reference} ",
+        "MIXED.case@example.com",
+        case.complainant_account_id,
+        "0xTX9",
+    ):
+        assert list(case_search(qs, term=term)) == [case], term
+    assert list(case_search(qs, term=case.reference[:-1])) == []
+    assert set(case_search(qs, term="")) == {case, other}

@@ -100,3 +100,24 @@ def test_events_cannot_be_changed_or_deleted(case_factory):
             cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.reason == ""
+
+
+def test_a_case_cannot_be_inserted_past_received(case_factory):
+    case = case_factory()
+    with (
+        pytest.raises(DatabaseError, match="case_starts_received"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO cases_case (reference, state, state_before_pause, category, priority,"
+            " channel, subject, description, complainant_account_id, complainant_email,"
+            " complainant_locale, out_of_scope_referral, responsibility,"
+            " responsibility_rationale, resolution_summary, final_response_text, received_at,"
+            " paused_total, created_at, updated_at)"
+            " SELECT 'CX-FORGED', 'closed', '', category, priority, channel, subject,"
+            " description, complainant_account_id, complainant_email, complainant_locale, '', '',"
+            " '', '', '', received_at, paused_total, created_at, updated_at"
+            " FROM cases_case WHERE id = %s",
+            [case.pk],
+        )
