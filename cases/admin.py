@@ -22,6 +22,7 @@ from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
 from cases.selectors import (
     case_get_for_staff,
+    case_history_for_staff,
     case_list_for_staff,
     case_search,
     handler_list,
@@ -438,19 +439,7 @@ class CaseAdmin(admin.ModelAdmin):
         case = self.get_object(request, object_id)
         if case is None:
             raise Http404
-        records = list(
-            case.history.select_related("history_user").order_by("history_date", "history_id")
-        )
-        rows = []
-        previous = None
-        for record in records:
-            changes = []
-            if previous is not None:
-                delta = record.diff_against(previous)
-                changes = [(c.field, c.old, c.new) for c in delta.changes]
-            rows.append({"record": record, "changes": changes})
-            previous = record
-        rows.reverse()
+        rows = list(reversed(case_history_for_staff(case=case)))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

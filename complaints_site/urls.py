@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from complaints_site.common.views import healthz
 
-admin.site.site_header = "Complaints back office"
-admin.site.site_title = "Complaints back office"
+admin.site.site_header = _("Complaints back office")
+admin.site.site_title = _("Complaints back office")
+admin.site.index_title = _("Case work")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

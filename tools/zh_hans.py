@@ -207,6 +207,9 @@ ZH = {
     "Invalid case.": "案件信息无效。",
     "A closed case cannot be re-triaged.": "已结束的案件不能重新分类。",
     "Invalid triage.": "分类信息无效。",
+    "Exact reference, exchange account id, email or transaction id.": "精确匹配受理编号、交易所账户 ID、电子邮件或交易 ID。",
+    "Complaints back office": "投诉处理后台",
+    "Case work": "案件处理",
 }
 
 

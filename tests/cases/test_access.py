@@ -135,3 +135,27 @@ def test_search_is_exact_and_normalised(case_factory, staff):
         assert list(case_search(qs, term=term)) == [case], term
     assert list(case_search(qs, term=case.reference[:-1])) == []
     assert set(case_search(qs, term="")) == {case, other}
+
+
+def test_history_rows_are_readable(case_factory, team, staff, django_assert_max_num_queries):
+    from cases.selectors import case_history_for_staff
+    from cases.services.cases import case_update_triage
+
+    handler = staff(roles.CASE_HANDLER, username="dana")
+    case = case_factory(team=team, assignee=handler, state_path=["start_assessment"])
+    for i in range(10):
+        case = case_update_triage(
+            case=case, actor=SYSTEM, reason=f"t{i}", priority="P1" if i % 2 == 0 else "P2"
+        )
+    with django_assert_max_num_queries(3):
+        rows = case_history_for_staff(case=case)
+    assert len(rows) == 13
+    assignment = {c.field: c for c in rows[1].changes}
+    assert (assignment["assignee"].old, assignment["assignee"].new) == ("", "dana")
+    assert assignment["team"].new == team.name
+    assert assignment["team"].label == "team"
+    state = {c.field: c for c in rows[2].changes}["state"]
+    assert (state.old, state.new) == ("Received", "Preliminary assessment")
+    priority = {c.field: c for c in rows[3].changes}["priority"]
+    assert priority.new.startswith("P1")
+    assert rows[3].record.history_change_reason == "t0"

@@ -46,7 +46,7 @@ FINDING = {
 # lead: guardian re-reads object permissions for every check); history view 4 / 7.
 CHANGELIST_BUDGET = {"superuser": 7, "agent": 12}
 CHANGE_VIEW_BUDGET = {"superuser": 9, "lead": 15}
-HISTORY_VIEW_BUDGET = {"superuser": 5, "lead": 8}
+HISTORY_VIEW_BUDGET = {"superuser": 7, "lead": 9}
 
 
 def _latest_history(case: Case):
