@@ -552,8 +552,16 @@ class TeamMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "is_available", "languages", "skills"]
+    list_display = ["user", "team_names", "is_available", "languages", "skills"]
     list_select_related = ["user"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("user__team_memberships__team")
+
+    @admin.display(description=_("teams"))
+    def team_names(self, obj: StaffProfile) -> str:
+        return ", ".join(sorted(m.team.name for m in obj.user.team_memberships.all()))
+
     list_filter = ["is_available"]
     autocomplete_fields = ["user"]
 

@@ -807,3 +807,20 @@ def test_case_page_shows_timeline_and_transactions_to_those_who_reach_it(
         assert "0xdecaf01" in html
         assert "On it now" in html
         assert "case.transition.start_assessment" in html
+
+
+def test_staff_profiles_list_their_teams_in_bounded_queries(
+    client, staff, team, other_team, django_assert_max_num_queries
+):
+    from cases.services.assignment import staff_profile_ensure
+
+    root = staff(None, superuser=True)
+    for i in range(6):
+        member = staff(CASE_HANDLER, teams=[team, other_team] if i % 2 else [team])
+        staff_profile_ensure(user=member, actor=SYSTEM, languages=["en"], skills=["fees"])
+    client.force_login(root)
+    client.get("/admin/cases/staffprofile/")
+    with django_assert_max_num_queries(9):
+        response = client.get("/admin/cases/staffprofile/")
+    body = response.content.decode()
+    assert f"{other_team.name}, {team.name}" in body or f"{team.name}, {other_team.name}" in body
