@@ -450,12 +450,9 @@ class CaseAdmin(admin.ModelAdmin):
         return render(request, "admin/cases/case/history.html", context)
 
 
-class HistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Auditors browse history; nobody edits it."""
+class AuditLedgerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """History and events: those who see every case (auditors, compliance) read; nobody edits."""
 
-    list_display = ["history_date", "history_type", "history_actor", "history_change_reason"]
-    list_filter = ["history_type", "history_date"]
-    list_select_related = ["history_user"]
     show_full_result_count = False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -463,6 +460,12 @@ class HistoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return policies.may_view_all_cases(request.user)
+
+
+class HistoryAdmin(AuditLedgerAdmin):
+    list_display = ["history_date", "history_type", "history_actor", "history_change_reason"]
+    list_filter = ["history_type", "history_date"]
+    list_select_related = ["history_user"]
 
 
 @admin.register(Case.history.model)
@@ -480,18 +483,11 @@ class HistoricalCaseAdmin(HistoryAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(AuditLedgerAdmin):
     list_display = ["created_at", "case", "type", "actor_label", "from_state", "to_state", "reason"]
     list_filter = ["type", "created_at"]
     list_select_related = ["case"]
     search_fields = ["=case__reference"]
-    show_full_result_count = False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policies.may_view_all_cases(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return policies.may_view_all_cases(request.user)
 
 
 for _tracked in (Team, TeamMembership, StaffProfile, CaseTransaction):
