@@ -16,6 +16,8 @@ COMPLIANCE_OFFICER = "Compliance officer"
 AUDITOR = "Auditor"
 CONTENT_EDITOR = "Content editor"
 ARBITRATION_LIAISON = "Arbitration liaison"
+# Not a person: the exchange's own systems, holding an API token (`issue_api_token`).
+API_CLIENT = "Exchange API client"
 
 _HANDLING = [
     "cases.assess_case",
@@ -30,6 +32,10 @@ _READ_HISTORY = [
     "cases.view_historicalteammembership",
     "cases.view_historicalstaffprofile",
     "cases.view_caseevent",
+    "cases.view_historicalmessage",
+    "cases.view_historicalevidence",
+    "cases.view_historicalnotification",
+    "cases.view_historicalcustomerprofile",
 ]
 
 ROLES: dict[str, list[str]] = {
@@ -58,11 +64,16 @@ ROLES: dict[str, list[str]] = {
     AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY],
     CONTENT_EDITOR: [],
     ARBITRATION_LIAISON: ["cases.refer_to_arbitration", "cases.close_case"],
+    API_CLIENT: ["cases.use_intake_api"],
 }
 
 
 def sync_role_groups(apps) -> None:
-    """Create the role groups and set each one's permissions to exactly the list above."""
+    """Create the role groups and set each one's permissions to the list above.
+
+    Runs inside migrations too, where a later model's permissions do not exist yet: those are
+    skipped here and added by the migration that follows the model (and by post_migrate).
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, perms in ROLES.items():
@@ -70,7 +81,9 @@ def sync_role_groups(apps) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
-            wanted.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            found = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is not None:
+                wanted.append(found)
         group.permissions.set(wanted)

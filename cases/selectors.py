@@ -15,6 +15,10 @@ from cases.models import (
     CaseGroupObjectPermission,
     CaseTransaction,
     CaseUserObjectPermission,
+    Evidence,
+    EvidenceKind,
+    Message,
+    MessageDirection,
     Team,
 )
 from cases.policies import is_active_staff, may_view_all_cases
@@ -46,6 +50,67 @@ def case_list_for_staff(*, user: Any) -> QuerySet[Case]:
 
 def case_get_for_staff(*, user: Any, pk: Any) -> Case | None:
     return case_list_for_staff(user=user).filter(pk=pk).first()
+
+
+# --- Customers (portal) and the exchange's systems (API) ------------------------------------
+
+
+def case_list_for_customer(*, user: Any) -> QuerySet[Case]:
+    """The portal user's own cases and nothing else (an inactive or anonymous user: none)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Case.objects.none()
+    return Case.objects.filter(customer=user)
+
+
+def case_get_for_customer(*, user: Any, reference: str) -> Case | None:
+    return case_list_for_customer(user=user).filter(reference=reference.upper()).first()
+
+
+def case_list_for_api(*, user: Any) -> QuerySet[Case]:
+    """What an API caller may read: staff through their object permissions, an exchange API
+    client the cases it opened, a portal user (session) their own cases."""
+    if is_active_staff(user):
+        return case_list_for_staff(user=user)
+    if user and user.is_authenticated and user.is_active and user.has_perm("cases.use_intake_api"):
+        return Case.objects.filter(intake_client=user)
+    return case_list_for_customer(user=user)
+
+
+def case_get_for_api(*, user: Any, reference: str) -> Case | None:
+    return case_list_for_api(user=user).filter(reference=reference.upper()).first()
+
+
+def messages_public_for_case(*, case: Case) -> QuerySet[Message]:
+    """What the customer sees of the correspondence: everything but internal notes."""
+    return (
+        Message.objects.filter(case=case)
+        .exclude(direction=MessageDirection.INTERNAL)
+        .order_by("created_at", "id")
+    )
+
+
+def evidence_list_for_customer(*, case: Case) -> QuerySet[Evidence]:
+    """Files the customer sent on their case (not our raw mail, transcripts or snapshots)."""
+    return Evidence.objects.filter(
+        case=case, kind__in=(EvidenceKind.UPLOAD, EvidenceKind.EMAIL_ATTACHMENT)
+    ).order_by("created_at", "id")
+
+
+def evidence_get_for_staff(*, user: Any, pk: Any) -> Evidence | None:
+    """An evidence item of a case within the staff member's reach; sensitive items only for
+    those holding ``cases.view_sensitive_evidence``."""
+    evidence = (
+        Evidence.objects.select_related("case")
+        .filter(pk=pk, case__in=case_list_for_staff(user=user).values("pk"))
+        .first()
+    )
+    if evidence is None:
+        return None
+    if evidence.is_sensitive and not (
+        user.is_superuser or user.has_perm("cases.view_sensitive_evidence")
+    ):
+        return None
+    return evidence
 
 
 def case_search(queryset: QuerySet[Case], *, term: str) -> QuerySet[Case]:

@@ -1,6 +1,6 @@
 """/api/v1/: each app adds its routes here as it grows."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -26,4 +26,6 @@ class ApiRootApi(APIView):
 
 urlpatterns = [
     path("", ApiRootApi.as_view(), name="api-root"),
+    path("", include("cases.api.urls")),
+    path("inbound/", include("channels.api.urls")),
 ]

@@ -221,7 +221,21 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _all_translations() -> dict[str, str]:
+    """This table plus one table per area in tools/translations/<area>.py (each a ZH dict)."""
+    import importlib.util
+
+    table = dict(ZH)
+    for path in sorted((Path(__file__).parent / "translations").glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"zh_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        table.update(getattr(module, "ZH", {}))
+    return table
+
+
 def main() -> int:
+    table = _all_translations()
     text = PO.read_text(encoding="utf-8")
     entries = text.split("\n\n")
     missing = []
@@ -231,9 +245,13 @@ def main() -> int:
         if m and "msgid_plural" not in entry:
             msgid = _unquote(m.group(1))
             if msgid:
-                if msgid in ZH:
-                    entry = entry[: m.start(2)] + _quote(ZH[msgid]) + entry[m.end(2) :].lstrip('"')
-                    entry = re.sub(r"^msgstr .*$", "msgstr " + _quote(ZH[msgid]), entry, flags=re.M)
+                if msgid in table:
+                    entry = (
+                        entry[: m.start(2)] + _quote(table[msgid]) + entry[m.end(2) :].lstrip('"')
+                    )
+                    entry = re.sub(
+                        r"^msgstr .*$", "msgstr " + _quote(table[msgid]), entry, flags=re.M
+                    )
                     entry = entry.replace("#, fuzzy\n", "")
                 else:
                     missing.append(msgid)

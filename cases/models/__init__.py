@@ -1,6 +1,16 @@
 from cases.models.access import CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.models.case import Case, CaseTransaction, ReferenceCounter
+from cases.models.correspondence import (
+    Message,
+    MessageDirection,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+)
+from cases.models.customers import CustomerProfile
 from cases.models.events import CaseEvent
+from cases.models.evidence import Evidence, EvidenceKind
+from cases.models.intake import IdempotencyKey
 from cases.models.staff import StaffProfile, Team, TeamMembership
 
 __all__ = [
@@ -9,6 +19,15 @@ __all__ = [
     "CaseGroupObjectPermission",
     "CaseTransaction",
     "CaseUserObjectPermission",
+    "CustomerProfile",
+    "Evidence",
+    "EvidenceKind",
+    "IdempotencyKey",
+    "Message",
+    "MessageDirection",
+    "Notification",
+    "NotificationChannel",
+    "NotificationStatus",
     "ReferenceCounter",
     "StaffProfile",
     "Team",

@@ -104,6 +104,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
+    # A complaint (a statement of dissatisfaction, MiCA RTS 2025/294) starts the regulatory
+    # clocks; a plain query does not. Set at intake by `cases.classification`; staff change it
+    # only with a recorded reason (`case_set_complaint_flag`).
+    is_complaint = models.BooleanField(_("complaint (not a plain query)"), default=True)
+    classification_note = models.CharField(_("classification"), max_length=300, blank=True)
+    # What the secret redaction removed from the description at intake (kinds only).
+    redactions = models.JSONField(_("redacted secrets"), default=list, blank=True)
 
     # The complainant, as the exchange knows them.
     customer = models.ForeignKey(
@@ -114,7 +121,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="complaint_cases",
     )
-    complainant_account_id = models.CharField(_("exchange account id"), max_length=64)
+    # The service account (the exchange's systems) that opened the case through the API; it may
+    # follow the cases it opened.
+    intake_client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by API client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    complainant_account_id = models.CharField(_("exchange account id"), max_length=64, blank=True)
     complainant_email = models.EmailField(_("email"))
     complainant_locale = models.CharField(
         _("preferred language"), max_length=8, choices=Locale.choices, default=Locale.EN
@@ -181,6 +198,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("refer_to_arbitration", _("Can refer a case to arbitration")),
             ("reopen_case", _("Can reopen a resolved case")),
             ("close_case", _("Can close a case")),
+            ("use_intake_api", _("Can open and follow cases through the API (exchange systems)")),
+            ("view_sensitive_evidence", _("Can open sensitive evidence (identity documents)")),
         ]
         indexes = [
             models.Index(fields=["state", "priority"], name="case_state_priority"),

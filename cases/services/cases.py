@@ -57,6 +57,11 @@ def case_open(
     related_transactions: Iterable[str] = (),
     customer=None,
     received_at: datetime | None = None,
+    is_complaint: bool = True,
+    classification_note: str = "",
+    redactions: Iterable[str] = (),
+    account_required: bool = True,
+    intake_client=None,
 ) -> Case:
     """Register a new case with a fresh reference and its clocks; one history row, one event.
 
@@ -67,11 +72,11 @@ def case_open(
     _validate_choice(channel, Channel, "channel", errors)
     _validate_choice(complainant_locale, Locale, "complainant_locale", errors)
     _validate_choice(priority, Priority, "priority", errors)
-    for field, value in (
-        ("subject", subject),
-        ("description", description),
-        ("complainant_account_id", complainant_account_id),
-    ):
+    required = [("subject", subject), ("description", description)]
+    if account_required:
+        # Mail and social posts arrive before we know the account; assessment fills it in.
+        required.append(("complainant_account_id", complainant_account_id))
+    for field, value in required:
         if not (value or "").strip():
             errors.setdefault(field, []).append(_("This field may not be blank."))
     try:
@@ -93,10 +98,14 @@ def case_open(
         channel=channel,
         subject=subject.strip(),
         description=description,
-        complainant_account_id=complainant_account_id.strip(),
+        complainant_account_id=(complainant_account_id or "").strip()[:64],
+        is_complaint=is_complaint,
+        classification_note=classification_note[:300],
+        redactions=list(redactions),
         complainant_email=normalize_email(complainant_email),
         complainant_locale=complainant_locale,
         customer=customer,
+        intake_client=intake_client,
         received_at=received_at or timezone.now(),
     )
     compute_due_dates(case)

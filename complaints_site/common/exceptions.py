@@ -26,3 +26,9 @@ class ConflictError(ApplicationError):
     """The request does not fit the object's current state, e.g. someone acted first (HTTP 409)."""
 
     status_code = 409
+
+
+class PayloadTooLargeError(ApplicationError):
+    """A file or body over its size or count limit (HTTP 413)."""
+
+    status_code = 413

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from cases.storage import evidence_storage_settings
 from complaints_site.env import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -115,6 +116,35 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="dev-inbound-email-secret")
 SOCIAL_WEBHOOK_SECRET = env.str("SOCIAL_WEBHOOK_SECRET", default="dev-social-webhook-secret")
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default=str(BASE_DIR / "var" / "evidence"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": evidence_storage_settings(EVIDENCE_STORAGE, base_dir=BASE_DIR),
+}
+# Upload limits (bytes / count). Per file, per case in total, files per case.
+EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=10 * 1024 * 1024)
+EVIDENCE_MAX_CASE_BYTES = env.int("EVIDENCE_MAX_CASE_BYTES", default=50 * 1024 * 1024)
+EVIDENCE_MAX_FILES_PER_CASE = env.int("EVIDENCE_MAX_FILES_PER_CASE", default=50)
+# Images are re-encoded; larger ones (pixels) are refused as decompression bombs.
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=40_000_000)
+# Office documents are ZIP containers: bounded entry count and unpacked size.
+EVIDENCE_MAX_ARCHIVE_ENTRIES = 2000
+EVIDENCE_MAX_ARCHIVE_UNPACKED_BYTES = 200 * 1024 * 1024
+# Django refuses bodies larger than this before any view runs (413 from the API).
+DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_FILE_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Links in our mail point here.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# Outbound mail: replies to our notifications come back to this address, with a signed token
+# (complaints+<reference>.<signature>@domain) so they thread into the right case.
+REPLY_TO_ADDRESS = env.str("REPLY_TO_ADDRESS", default=DEFAULT_FROM_EMAIL)
+# Notification delivery: attempts before giving up, first retry delay (doubles each time).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
+# Where a new case goes before a team lead or the routing rules move it (team code).
+INTAKE_DEFAULT_TEAM = env.str("INTAKE_DEFAULT_TEAM", default="support")
 
 # Celery: Redis through CELERY_BROKER_URL; with no broker, tasks run eagerly in-process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -130,7 +160,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "notifications-retry": {
+        "task": "cases.tasks.notifications_deliver_due",
+        "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),
+    },
+}
 
 # REST API
 REST_FRAMEWORK = {

@@ -1,0 +1,3 @@
+"""/api/v1/ routes of the cases app (cases, messages, evidence)."""
+
+urlpatterns: list = []

@@ -1,0 +1,76 @@
+"""Evidence: every file or record a case relies on, from any channel.
+
+Files live in the private evidence storage (`cases.storage`), never under the public media
+root; they are served only by a permission-checked download view that logs every download.
+The SHA-256 is of the stored bytes (for images, the re-encoded ones; the original's hash is
+kept too), so a referral bundle can prove a file has not changed.
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.storage import evidence_storage
+from complaints_site.common.history import audited_history, make_history_append_only
+
+
+class EvidenceKind(models.TextChoices):
+    UPLOAD = "upload", _("Upload")
+    EMAIL = "email", _("Email (raw message)")
+    EMAIL_ATTACHMENT = "email_attachment", _("Email attachment")
+    CHAT_TRANSCRIPT = "chat_transcript", _("Chat transcript")
+    SOCIAL_POST = "social_post", _("Social media post")
+    SNAPSHOT = "snapshot", _("Exchange records snapshot")
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name never contains the user's file name (kept in `original_name`).
+    return f"{instance.case.reference}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Evidence(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="evidence")
+    message = models.ForeignKey(
+        "cases.Message",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EvidenceKind.choices)
+    channel = models.CharField(_("channel"), max_length=16)
+    file = models.FileField(_("file"), storage=evidence_storage, upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    extension = models.CharField(max_length=10)
+    content_type = models.CharField(_("detected type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    original_sha256 = models.CharField(_("SHA-256 as received"), max_length=64)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    added_by_label = models.CharField(_("added by"), max_length=200)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    # Identity documents and the like: only roles that need them may open the file.
+    is_sensitive = models.BooleanField(_("sensitive"), default=False)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    history = audited_history()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="evidence_case_time")]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.sha256[:12]})"
+
+
+make_history_append_only(Evidence)
+# Evidence is never deleted (the file would become unprovable); annotations come later as rows.
+pgtrigger.register(pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete))(
+    Evidence
+)

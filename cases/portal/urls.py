@@ -1,0 +1,4 @@
+"""/portal/: the customer portal."""
+
+app_name = "portal"
+urlpatterns: list = []

@@ -1,0 +1,422 @@
+"""The one door into cases: every channel (portal, API, email, chat, social) ends here.
+
+A channel adapter parses its raw input into an `IntakeSubmission` (a new complaint) or an
+`IntakeReply` (a message on an existing case) and calls `intake_submit` / `intake_reply`.
+Both, in one transaction: redact secrets, classify (complaint or query), open the case or add
+the message, store attachments as evidence, record the channel and the raw source, route the
+case to its first team and queue the acknowledgement in the user's language (email after
+commit, portal at once). An attachment that fails the checks is refused on its own and listed
+in the acknowledgement; the rest of the submission is still taken.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cases.classification import classify_submission
+from cases.enums import Category, Channel, Locale, Priority
+from cases.models import (
+    Case,
+    CustomerProfile,
+    EvidenceKind,
+    Message,
+    MessageDirection,
+    Team,
+)
+from cases.redaction import LABELS, redact_secrets
+from cases.services.assignment import case_assign
+from cases.services.cases import case_open
+from cases.services.events import case_event_record
+from cases.services.evidence import evidence_add
+from cases.services.notifications import notification_queue
+from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
+from complaints_site.common.exceptions import ApplicationError, ConflictError
+from complaints_site.common.history import stamp
+
+ROUTING_ACTOR = SystemActor("intake-routing")
+_FUNDS_AT_RISK = re.compile(
+    r"stolen|hack|unauthori[sz]ed|drained|phish|compromised|被盗|盗号|盗走|黑客|钓鱼|未授权",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    name: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True)
+class IntakeSubmission:
+    """A new complaint or query, as any channel received it."""
+
+    channel: str
+    subject: str
+    description: str
+    email: str
+    account_id: str = ""
+    category: str = Category.OTHER
+    locale: str = Locale.EN
+    related_transactions: tuple[str, ...] = ()
+    attachments: tuple[IncomingFile, ...] = ()
+    # The portal user, when the channel knows them (portal, chat).
+    customer: Any = None
+    # Where it came from, e.g. {"type": "email", "inbound_email": 12}.
+    source: dict[str, Any] = field(default_factory=dict)
+    email_message_id: str = ""
+    priority: str | None = None
+    # The API service account that submitted it (it may then read the case back).
+    intake_client: Any = None
+
+
+@dataclass(frozen=True)
+class IntakeReply:
+    """A message from the complainant on an existing case."""
+
+    case: Case
+    channel: str
+    body: str
+    attachments: tuple[IncomingFile, ...] = ()
+    author: Any = None
+    author_label: str = ""
+    source: dict[str, Any] = field(default_factory=dict)
+    email_message_id: str = ""
+
+
+@dataclass
+class IntakeResult:
+    case: Case
+    message: Message
+    created: bool
+    refused: list[RefusedFile] = field(default_factory=list)
+    redactions: tuple[str, ...] = ()
+    evidence_ids: list[int] = field(default_factory=list)
+
+
+def initial_priority(*, category: str, is_complaint: bool, text: str) -> str:
+    """P1 when funds are at risk on account security; P2 for money stuck or accounts blocked."""
+    if not is_complaint:
+        return Priority.P4
+    if category == Category.ACCOUNT_SECURITY:
+        return Priority.P1 if _FUNDS_AT_RISK.search(text) else Priority.P2
+    if category in (Category.DEPOSIT_WITHDRAWAL, Category.ACCOUNT_FREEZE_KYC, Category.P2P_DISPUTE):
+        return Priority.P2
+    return Priority.P3
+
+
+def _customer_for(submission: IntakeSubmission) -> Any:
+    if submission.customer is not None:
+        return submission.customer
+    if submission.account_id:
+        profile = (
+            CustomerProfile.objects.select_related("user")
+            .filter(exchange_account_id=submission.account_id.strip(), user__is_active=True)
+            .first()
+        )
+        if profile:
+            return profile.user
+    return None
+
+
+def _store_attachments(
+    *, case: Case, message: Message, files: tuple[IncomingFile, ...], channel: str, actor: Actor
+) -> tuple[list[int], list[RefusedFile]]:
+    kind = EvidenceKind.EMAIL_ATTACHMENT if channel == Channel.EMAIL else EvidenceKind.UPLOAD
+    stored, refused = [], []
+    for incoming in files:
+        try:
+            with transaction.atomic():
+                evidence = evidence_add(
+                    case=case,
+                    actor=actor,
+                    name=incoming.name,
+                    content=incoming.content,
+                    channel=channel,
+                    kind=kind,
+                    message=message,
+                )
+        except ApplicationError as exc:
+            refused.append(
+                RefusedFile(name=incoming.name[:200], reason=exc.message, code=exc.extra["code"])
+            )
+        else:
+            stored.append(evidence.pk)
+    return stored, refused
+
+
+def _message_record(
+    *,
+    case: Case,
+    actor: Actor,
+    body: str,
+    channel: str,
+    direction: str,
+    redactions: tuple[str, ...],
+    source: dict[str, Any],
+    email_message_id: str = "",
+    author: Any = None,
+    author_label: str = "",
+) -> Message:
+    message = Message(
+        case=case,
+        direction=direction,
+        channel=channel,
+        author=author if author is not None else actor_user(actor),
+        author_label=author_label or actor_label(actor),
+        body=body,
+        redactions=list(redactions),
+        source=source,
+        email_message_id=email_message_id[:255],
+    )
+    stamp(message, actor=actor, reason=f"Message ({direction}, {channel})")
+    message.save()
+    return message
+
+
+def _route(case: Case) -> Case:
+    team = Team.objects.filter(code=settings.INTAKE_DEFAULT_TEAM).first()
+    if team is None:
+        return case
+    return case_assign(case=case, actor=ROUTING_ACTOR, reason="Intake routing", team=team)
+
+
+@transaction.atomic
+def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult:
+    """Register a new case from any channel and queue its acknowledgement.
+
+    Raises ApplicationError (a message per field) on bad input; nothing is stored then.
+    """
+    subject = redact_secrets(submission.subject.strip())
+    description = redact_secrets(submission.description)
+    redactions = tuple(dict.fromkeys(subject.kinds + description.kinds))
+    classification = classify_submission(
+        subject=subject.text, description=description.text, category=submission.category
+    )
+    priority = submission.priority or initial_priority(
+        category=submission.category,
+        is_complaint=classification.is_complaint,
+        text=f"{subject.text}\n{description.text}",
+    )
+    customer = _customer_for(submission)
+    account_id = submission.account_id
+    if not account_id and customer is not None and hasattr(customer, "customer_profile"):
+        account_id = customer.customer_profile.exchange_account_id
+    case = case_open(
+        actor=actor,
+        category=submission.category,
+        subject=subject.text[:200],
+        description=description.text,
+        complainant_account_id=account_id,
+        complainant_email=submission.email,
+        complainant_locale=submission.locale,
+        channel=submission.channel,
+        priority=priority,
+        related_transactions=submission.related_transactions,
+        customer=customer,
+        is_complaint=classification.is_complaint,
+        classification_note=classification.note,
+        redactions=redactions,
+        account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
+        intake_client=submission.intake_client,
+    )
+    message = _message_record(
+        case=case,
+        actor=actor,
+        body=description.text,
+        channel=submission.channel,
+        direction=MessageDirection.INBOUND,
+        redactions=redactions,
+        source=submission.source,
+        email_message_id=submission.email_message_id,
+        author=customer,
+        author_label=submission.email if customer is None else "",
+    )
+    evidence_ids, refused = _store_attachments(
+        case=case,
+        message=message,
+        files=submission.attachments,
+        channel=submission.channel,
+        actor=actor,
+    )
+    case_event_record(
+        case=case,
+        type="case.intake.received",
+        actor=actor,
+        data={
+            "channel": submission.channel,
+            "source": submission.source,
+            "classification": classification.note,
+            "redactions": list(redactions),
+            "attachments": len(evidence_ids),
+            "refused": [r.code for r in refused],
+        },
+    )
+    case = _route(case)
+    notification_queue(
+        case=case,
+        kind="case.acknowledged",
+        cause="intake",
+        actor=actor,
+        context={
+            "redactions": list(redactions),
+            "redaction_labels": [str(LABELS[k]) for k in redactions],
+            "refused": [{"name": r.name, "reason": r.reason} for r in refused],
+            "in_reply_to": submission.email_message_id,
+        },
+    )
+    return IntakeResult(
+        case=case,
+        message=message,
+        created=True,
+        refused=refused,
+        redactions=redactions,
+        evidence_ids=evidence_ids,
+    )
+
+
+@transaction.atomic
+def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
+    """Add the complainant's message (and its attachments) to an existing case.
+
+    The caller has established that the sender is the case's complainant (portal owner,
+    signed token or a participant's mail). Raises ApplicationError on an empty message,
+    ConflictError on a case that is closed for good.
+    """
+    case = Case.objects.select_for_update().get(pk=reply.case.pk)
+    body = redact_secrets(reply.body.strip())
+    if not body.text and not reply.attachments:
+        raise ApplicationError(
+            _("The message is empty."),
+            extra={"errors": {"body": [_("This field may not be blank.")]}},
+        )
+    if case.state in ("withdrawn", "out_of_scope"):
+        raise ConflictError(_("This case is closed; please open a new complaint."))
+    message = _message_record(
+        case=case,
+        actor=actor,
+        body=body.text,
+        channel=reply.channel,
+        direction=MessageDirection.INBOUND,
+        redactions=body.kinds,
+        source=reply.source,
+        email_message_id=reply.email_message_id,
+        author=reply.author,
+        author_label=reply.author_label,
+    )
+    evidence_ids, refused = _store_attachments(
+        case=case, message=message, files=reply.attachments, channel=reply.channel, actor=actor
+    )
+    case_event_record(
+        case=case,
+        type="case.message.received",
+        actor=actor,
+        data={
+            "message": message.pk,
+            "channel": reply.channel,
+            "redactions": list(body.kinds),
+            "attachments": len(evidence_ids),
+            "refused": [r.code for r in refused],
+        },
+    )
+    if refused:
+        notification_queue(
+            case=case,
+            kind="case.attachments_refused",
+            cause=f"message-{message.pk}",
+            actor=actor,
+            context={
+                "refused": [{"name": r.name, "reason": r.reason} for r in refused],
+                "in_reply_to": reply.email_message_id,
+            },
+        )
+    return IntakeResult(
+        case=case,
+        message=message,
+        created=False,
+        refused=refused,
+        redactions=body.kinds,
+        evidence_ids=evidence_ids,
+    )
+
+
+@transaction.atomic
+def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = False) -> Message:
+    """A staff reply to the customer (public, notified) or an internal note.
+
+    The caller checks the actor may change this case. The first public reply stops the
+    first-response clock.
+    """
+    from django.utils import timezone
+
+    text = redact_secrets((body or "").strip())
+    if not text.text:
+        raise ApplicationError(
+            _("The message is empty."),
+            extra={"errors": {"body": [_("This field may not be blank.")]}},
+        )
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    message = _message_record(
+        case=locked,
+        actor=actor,
+        body=text.text,
+        channel=Channel.STAFF,
+        direction=MessageDirection.INTERNAL if internal else MessageDirection.OUTBOUND,
+        redactions=text.kinds,
+        source={"type": "staff"},
+    )
+    case_event_record(
+        case=locked,
+        type="case.note.added" if internal else "case.message.sent",
+        actor=actor,
+        data={"message": message.pk},
+    )
+    if not internal:
+        if locked.first_response_at is None:
+            locked.first_response_at = timezone.now()
+            stamp(locked, actor=actor, reason="First response")
+            locked.save()
+        notification_queue(
+            case=locked,
+            kind="case.message",
+            cause=f"message-{message.pk}",
+            actor=actor,
+            context={"body": text.text[:4000]},
+        )
+    return message
+
+
+@transaction.atomic
+def case_set_complaint_flag(*, case: Case, actor: Any, is_complaint: bool, reason: str) -> Case:
+    """Staff correct the intake classification; the reason is recorded with the change."""
+    if not (reason or "").strip():
+        raise ApplicationError(
+            _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}
+        )
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.is_complaint == is_complaint:
+        return locked
+    locked.is_complaint = is_complaint
+    locked.classification_note = f"set by staff: {reason.strip()}"[:300]
+    stamp(locked, actor=actor, reason=reason.strip())
+    locked.save()
+    case_event_record(
+        case=locked,
+        type="case.classification.changed",
+        actor=actor,
+        reason=reason.strip(),
+        data={"is_complaint": [not is_complaint, is_complaint]},
+    )
+    return locked

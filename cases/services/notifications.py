@@ -1,0 +1,197 @@
+"""The notification outbox: every message we owe a user, written with the change that causes it.
+
+`notification_queue` writes one row per channel inside the caller's transaction; after commit a
+Celery task delivers the email. A row is keyed by its cause (`dedupe_key`), so queueing twice
+is harmless, and delivery takes the row under a lock and marks it sent, so two workers never
+both send it. A failed send is retried with backoff by the periodic sweep
+(`notifications_deliver_due`) until `NOTIFICATION_MAX_ATTEMPTS`. Our mail carries
+`Auto-Submitted` (RFC 3834) so that well-behaved robots never answer it, and a signed Reply-To
+so that the user's answer joins the case.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from cases.models import (
+    Case,
+    Notification,
+    NotificationChannel,
+    NotificationStatus,
+)
+from cases.reply_tokens import reply_address
+from complaints_site.common.actors import Actor
+from complaints_site.common.history import stamp
+
+log = logging.getLogger(__name__)
+
+# kind -> template stem under cases/templates/cases/notifications/
+KINDS = {
+    "case.acknowledged",
+    "case.message",
+    "case.attachments_refused",
+    "case.status_changed",
+}
+
+
+def _domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+
+
+def notification_queue(
+    *,
+    case: Case,
+    kind: str,
+    cause: str,
+    actor: Actor,
+    context: dict[str, Any] | None = None,
+    channels: Iterable[str] = (NotificationChannel.EMAIL, NotificationChannel.PORTAL),
+) -> list[Notification]:
+    """Queue `kind` for the case's complainant, once per `cause` and channel.
+
+    Must run inside the transaction of the change it reports; the email leaves after commit.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    queued = []
+    for channel in channels:
+        is_portal = channel == NotificationChannel.PORTAL
+        dedupe_key = f"{kind}:{case.pk}:{cause}:{channel}"
+        notification = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        created = notification is None
+        if created:
+            notification = Notification(
+                dedupe_key=dedupe_key,
+                case=case,
+                channel=channel,
+                kind=kind,
+                locale=case.complainant_locale,
+                recipient_email="" if is_portal else case.complainant_email,
+                recipient_user=case.customer,
+                context=context or {},
+                # The portal shows it from now on: delivered by being written.
+                status=NotificationStatus.SENT if is_portal else NotificationStatus.PENDING,
+                sent_at=timezone.now() if is_portal else None,
+                email_message_id="" if is_portal else f"<{uuid.uuid4().hex}@{_domain()}>",
+            )
+            stamp(notification, actor=actor, reason=f"Queued ({cause})")
+            notification.save()
+        if created and not is_portal:
+            transaction.on_commit(lambda pk=notification.pk: _enqueue(pk), robust=True)
+        queued.append(notification)
+    return queued
+
+
+def _enqueue(notification_id: int) -> None:
+    from cases.tasks import notification_deliver
+
+    notification_deliver.delay(notification_id)
+
+
+def notification_render(notification: Notification) -> tuple[str, str]:
+    """(subject, body) in the recipient's language, from the case as it is now."""
+    case = notification.case
+    stem = notification.kind.replace(".", "_")
+    context = {
+        "case": case,
+        "n": notification,
+        "data": notification.context,
+        "first_response_hours": int(settings.SLA_TARGETS[case.priority][0] / timedelta(hours=1)),
+        "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + f"/portal/cases/{case.reference}/",
+    }
+    with translation.override(notification.locale):
+        subject = render_to_string(f"cases/notifications/{stem}_subject.txt", context)
+        body = render_to_string(f"cases/notifications/{stem}.txt", context)
+    subject = " ".join(subject.split())
+    return subject, body.strip() + "\n"
+
+
+def _send_email(notification: Notification) -> None:
+    subject, body = notification_render(notification)
+    reference = notification.case.reference
+    headers = {
+        "Message-ID": notification.email_message_id,
+        # RFC 3834: our mail is automatic; robots must not answer it (no mail loops).
+        "Auto-Submitted": "auto-replied"
+        if notification.context.get("in_reply_to")
+        else "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+        "X-Case-Reference": reference,
+    }
+    if in_reply_to := notification.context.get("in_reply_to"):
+        headers["In-Reply-To"] = in_reply_to
+        headers["References"] = in_reply_to
+    EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient_email],
+        reply_to=[reply_address(reference)],
+        headers=headers,
+    ).send(fail_silently=False)
+
+
+def notification_deliver(*, notification_id: int, actor: Actor) -> str:
+    """Send one pending email notification if it is due; returns what happened.
+
+    Locks the row (skipping it if another worker holds it), sends, and marks it sent in the
+    same transaction. Safe to run twice: a sent or failed row is left alone.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .select_related("case")
+            .filter(pk=notification_id, status=NotificationStatus.PENDING)
+            .first()
+        )
+        if notification is None:
+            return "skipped"
+        now = timezone.now()
+        if notification.next_attempt_at > now:
+            return "not_due"
+        notification.attempts += 1
+        try:
+            _send_email(notification)
+        except Exception as exc:
+            give_up = notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+            notification.status = (
+                NotificationStatus.FAILED if give_up else NotificationStatus.PENDING
+            )
+            delay = settings.NOTIFICATION_RETRY_SECONDS * 2 ** (notification.attempts - 1)
+            notification.next_attempt_at = now + timedelta(seconds=delay)
+            notification.last_error = f"{type(exc).__name__}"[:300]
+            stamp(notification, actor=actor, reason="Delivery failed")
+            notification.save()
+            log.warning(
+                "notification %s attempt %s failed: %s",
+                notification.pk,
+                notification.attempts,
+                type(exc).__name__,
+            )
+            return "failed" if give_up else "retry"
+        notification.status = NotificationStatus.SENT
+        notification.sent_at = now
+        notification.last_error = ""
+        stamp(notification, actor=actor, reason="Delivered")
+        notification.save()
+        return "sent"
+
+
+def notifications_due_ids(*, limit: int = 500) -> list[int]:
+    return list(
+        Notification.objects.filter(
+            status=NotificationStatus.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

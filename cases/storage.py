@@ -1,0 +1,37 @@
+"""The private evidence storage: a local folder by default, S3-compatible when configured.
+
+`EVIDENCE_STORAGE` is either a folder (default `var/evidence`, outside the public media root)
+or `s3://bucket/prefix` (django-storages; credentials and endpoint from the usual `AWS_*`
+variables). Either way nothing is served from it directly: downloads go through a view that
+checks permissions and logs.
+"""
+
+from __future__ import annotations
+
+from django.core.files.storage import Storage, storages
+
+
+def evidence_storage() -> Storage:
+    return storages["evidence"]
+
+
+def evidence_storage_settings(value: str, *, base_dir) -> dict:
+    """The `STORAGES["evidence"]` entry for an `EVIDENCE_STORAGE` value."""
+    if value.startswith("s3://"):
+        bucket, _, prefix = value.removeprefix("s3://").partition("/")
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "location": prefix.strip("/"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "object_parameters": {"ContentDisposition": "attachment"},
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: there is no public URL for evidence.
+        "OPTIONS": {"location": value or str(base_dir / "var" / "evidence"), "base_url": None},
+    }

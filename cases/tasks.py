@@ -1,0 +1,24 @@
+"""Celery tasks of the cases app: thin, id-taking, idempotent (CONVENTIONS.md, Celery)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from cases.services.notifications import notification_deliver as _deliver
+from cases.services.notifications import notifications_due_ids
+from complaints_site.common.actors import SystemActor
+
+
+@shared_task(name="cases.tasks.notification_deliver", acks_late=True, ignore_result=True)
+def notification_deliver(notification_id: int) -> str:
+    """Deliver one queued email. Failures stay pending for the sweep to retry with backoff."""
+    return _deliver(notification_id=notification_id, actor=SystemActor("task:notification_deliver"))
+
+
+@shared_task(name="cases.tasks.notifications_deliver_due", acks_late=True, ignore_result=True)
+def notifications_deliver_due() -> int:
+    """Periodic: deliver every pending notification that is due (new, or waiting to retry)."""
+    actor = SystemActor("task:notifications_deliver_due")
+    return sum(
+        _deliver(notification_id=pk, actor=actor) == "sent" for pk in notifications_due_ids()
+    )

@@ -1,0 +1,3 @@
+"""Staff screens of the intake channels, one module per channel."""
+
+from channels.admin import chat, email, social  # noqa: F401

@@ -1,0 +1,3 @@
+"""/api/v1/inbound/: signed webhooks of the intake channels (email, social)."""
+
+urlpatterns: list = []
