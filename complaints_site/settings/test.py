@@ -12,7 +12,19 @@ os.environ.setdefault(
     os.path.join(tempfile.gettempdir(), f"complaints-test-evidence-{os.getpid()}"),
 )
 
+from complaints_site.env import env
 from complaints_site.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The real-worker tests hand mail to files the test can read across processes.
+if env.str("TEST_EMAIL_FILE_PATH", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("TEST_EMAIL_FILE_PATH")
+
+# In-process tests run tasks eagerly even when CI provides Redis, so that a test sees the effect
+# of what it queued. The integration tests (tests/site/test_celery_worker.py) start a real
+# worker on Redis and switch eager mode off for themselves; CELERY_REAL_BROKER keeps a
+# subprocess's configuration as in production.
+if not env.bool("CELERY_REAL_BROKER", default=False):
+    CELERY_TASK_ALWAYS_EAGER = True

@@ -8,7 +8,7 @@ SCRIPT = (
 
 
 def _conf(broker: str) -> list[str]:
-    out = run_python(SCRIPT, CELERY_BROKER_URL=broker)
+    out = run_python(SCRIPT, CELERY_BROKER_URL=broker, CELERY_REAL_BROKER="1")
     assert out.returncode == 0, out.stderr
     return out.stdout.split()
 
