@@ -111,7 +111,8 @@ def test_invalid_fields_are_400_with_a_message_for_that_field(client, change, fi
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert list(errors) == [field]
-    assert errors[field] and all(isinstance(m, str) and m for m in errors[field])
+    assert errors[field]
+    assert all(isinstance(m, str) and m for m in errors[field])
     assert SocialMention.objects.count() == 0
 
 
@@ -185,7 +186,7 @@ def test_concurrent_deliveries_store_one_row():
             barrier.wait()
             _mention, created = mention_receive(payload=payload, actor=SystemActor("test"))
             results.append(created)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
