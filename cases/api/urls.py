@@ -1,3 +1,23 @@
 """/api/v1/ routes of the cases app (cases, messages, evidence)."""
 
-urlpatterns: list = []
+from django.conf import settings
+from django.urls import path
+
+from cases.api.views import (
+    BenchNoopApi,
+    CaseDetailApi,
+    CaseMessagesApi,
+    CasesApi,
+    EvidenceCreateApi,
+)
+
+urlpatterns = [
+    path("cases/", CasesApi.as_view(), name="api-cases"),
+    path("cases/<str:reference>/", CaseDetailApi.as_view(), name="api-case-detail"),
+    path("cases/<str:reference>/messages/", CaseMessagesApi.as_view(), name="api-case-messages"),
+    path("cases/<str:reference>/evidence/", EvidenceCreateApi.as_view(), name="api-case-evidence"),
+]
+
+# The benchmark's do-nothing ceiling (bench/intake.py); never routed otherwise.
+if settings.BENCH_NOOP_ENDPOINT:
+    urlpatterns.append(path("bench/noop/", BenchNoopApi.as_view(), name="api-bench-noop"))

@@ -1,0 +1,117 @@
+"""Input and output shapes of the cases API: plain serializers, every field named."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cases.enums import Category, Channel, Locale
+
+# Channels an API caller may claim: the exchange's own app or site relaying what the user
+# typed (api, web) or its in-app chat widget (chat). Email and social mentions arrive through
+# their signed webhooks, and "staff" is never a caller's to claim.
+API_CHANNELS = [
+    (Channel.API.value, Channel.API.label),
+    (Channel.WEB.value, Channel.WEB.label),
+    (Channel.CHAT.value, Channel.CHAT.label),
+]
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """Every error answer: a sentence, and for bad input a list of messages per field."""
+
+    detail = serializers.CharField(help_text=_("What went wrong, in one sentence."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Messages per input field (400, 413)."),
+    )
+    code = serializers.CharField(
+        required=False, help_text=_("A stable machine code for file refusals, e.g. 'disguised'.")
+    )
+
+
+class CaseCreateInputSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20000)
+    external_user_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text=_(
+            "The user's exchange account id. Required for API clients; a signed-in portal "
+            "user may leave it out (their own is used) and may not name another."
+        ),
+    )
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Where the acknowledgement goes. Required for API clients; defaults to a portal "
+            "user's own address."
+        ),
+    )
+    locale = serializers.ChoiceField(choices=Locale.choices, default=Locale.EN)
+    related_transactions = serializers.ListField(
+        child=serializers.CharField(max_length=128),
+        max_length=50,
+        default=list,
+        help_text=_("Order, deposit or withdrawal ids (at most 50, each at most 128 characters)."),
+    )
+    channel = serializers.ChoiceField(choices=API_CHANNELS, default=Channel.API.value)
+
+
+class CaseOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField(source="state")
+    status_display = serializers.CharField(source="get_state_display")
+    category = serializers.CharField()
+    priority = serializers.CharField()
+    is_complaint = serializers.BooleanField(
+        help_text=_("False when intake classified it as a plain query.")
+    )
+    channel = serializers.CharField()
+    subject = serializers.CharField()
+    locale = serializers.CharField(source="complainant_locale")
+    redactions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Kinds of secrets removed from the text at intake (e.g. 'seed_phrase')."),
+    )
+    created_at = serializers.DateTimeField(source="received_at")
+    updated_at = serializers.DateTimeField()
+    first_response_due_at = serializers.DateTimeField(allow_null=True)
+    resolution_due_at = serializers.DateTimeField(allow_null=True)
+    final_response_due_at = serializers.DateTimeField(allow_null=True)
+
+
+class MessageCreateInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+
+
+class MessageOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    direction = serializers.ChoiceField(
+        choices=["inbound", "outbound"],
+        help_text=_("inbound: from the customer; outbound: from the exchange's staff."),
+    )
+    channel = serializers.CharField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EvidenceUploadInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text=_("One file: image, PDF, text/CSV or office document. Checked by content."),
+    )
+    description = serializers.CharField(max_length=300, required=False, default="")
+
+
+class EvidenceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="original_name")
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField(help_text=_("SHA-256 of the stored file."))
+    original_sha256 = serializers.CharField(help_text=_("SHA-256 of the file as received."))
+    created_at = serializers.DateTimeField()
