@@ -34,9 +34,9 @@ from cases.api.permissions import (
     is_api_client,
 )
 from cases.api.serializers import (
+    ApiErrorSerializer,
     CaseCreateInputSerializer,
     CaseOutputSerializer,
-    ApiErrorSerializer,
     EvidenceOutputSerializer,
     EvidenceUploadInputSerializer,
     MessageCreateInputSerializer,

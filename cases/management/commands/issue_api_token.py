@@ -18,9 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username: str, **options) -> None:
         try:
-            issued = api_client_issue_token(
-                username=username, actor=SystemActor("issue_api_token")
-            )
+            issued = api_client_issue_token(username=username, actor=SystemActor("issue_api_token"))
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         if issued.user_created:
