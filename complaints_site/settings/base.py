@@ -177,7 +177,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "complaints_site.common.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Per caller (user); the cases API counts reads and writes apart (cases/api/permissions.py).
+    # Counters live in the default cache: per process unless CACHES points at a shared store.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env.str("API_THROTTLE_READ", default="3000/min"),
+        "api_write": env.str("API_THROTTLE_WRITE", default="600/min"),
+    },
 }
+# Adds POST /api/v1/bench/noop/ (authentication, then an empty 201) for bench/intake.py only.
+BENCH_NOOP_ENDPOINT = env.bool("BENCH_NOOP_ENDPOINT", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Complaints and disputes API",
     "DESCRIPTION": "The exchange's systems open and follow complaint cases here.",
