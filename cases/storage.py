@@ -8,7 +8,14 @@ checks permissions and logs.
 
 from __future__ import annotations
 
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A folder with no public address: asking for a URL is a programming error."""
+
+    def url(self, name: str | None) -> str:
+        raise NotImplementedError("evidence has no public URL; use the download view")
 
 
 def evidence_storage() -> Storage:
@@ -31,7 +38,6 @@ def evidence_storage_settings(value: str, *, base_dir) -> dict:
             },
         }
     return {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # No base_url: there is no public URL for evidence.
-        "OPTIONS": {"location": value or str(base_dir / "var" / "evidence"), "base_url": None},
+        "BACKEND": "cases.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": value or str(base_dir / "var" / "evidence")},
     }

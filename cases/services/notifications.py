@@ -149,7 +149,7 @@ def notification_deliver(*, notification_id: int, actor: Actor) -> str:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("case")
             .filter(pk=notification_id, status=NotificationStatus.PENDING)
             .first()

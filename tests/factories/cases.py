@@ -70,3 +70,32 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
             case=case, transition=name, actor=SYSTEM, reason=f"test {name}", **inputs
         )
     return case
+
+
+def make_customer(username: str, *, account_id: str, email: str | None = None, locale="en"):
+    """A portal user (not staff) with the exchange account id the intake links cases by."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import CustomerProfile
+
+    user = get_user_model().objects.create_user(
+        username=username, email=email or f"{username}@example.com", password="pw-" + username
+    )
+    CustomerProfile.objects.create(user=user, exchange_account_id=account_id, locale=locale)
+    return user
+
+
+def submission(**overrides):
+    """An IntakeSubmission with sensible defaults (channel api)."""
+    from cases.services.intake import IntakeSubmission
+
+    fields = {
+        "channel": "api",
+        "subject": "Withdrawal not received",
+        "description": "My USDT withdrawal has not arrived after three days.",
+        "email": "Trader@Example.com",
+        "account_id": "UID-1001",
+        "category": "deposit_withdrawal",
+        **overrides,
+    }
+    return IntakeSubmission(**fields)
