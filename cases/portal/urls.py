@@ -1,4 +1,21 @@
 """/portal/: the customer portal."""
 
+from django.urls import path
+
+from cases.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<str:reference>/", views.case_detail, name="case_detail"),
+    path("cases/<str:reference>/reply/", views.case_reply, name="case_reply"),
+    path("cases/<str:reference>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path(
+        "cases/<str:reference>/evidence/<int:evidence_id>/",
+        views.evidence_download,
+        name="evidence_download",
+    ),
+]

@@ -80,10 +80,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in backends, tried in order. The portal's demo signs in by email and password
+# (cases.portal.auth.EmailBackend); the exchange's single sign-on plugs in here by adding its
+# backend (e.g. an OIDC or RemoteUser backend) through AUTH_BACKENDS, see docs/portal.md.
+# Guardian's object-permission backend always comes last.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    *env.list(
+        "AUTH_BACKENDS",
+        default=["django.contrib.auth.backends.ModelBackend", "cases.portal.auth.EmailBackend"],
+    ),
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Where the portal sends anonymous visitors (the admin has its own sign-in page).
+LOGIN_URL = env.str("LOGIN_URL", default="portal:login")
+LOGIN_REDIRECT_URL = "portal:case_list"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -115,6 +125,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Secrets for inbound webhooks (used by the intake channels).
 INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="dev-inbound-email-secret")
 SOCIAL_WEBHOOK_SECRET = env.str("SOCIAL_WEBHOOK_SECRET", default="dev-social-webhook-secret")
+# Email channel: the IMAP mailbox polled for mail (imap[s]://user:password@host:port/MAILBOX;
+# empty = no polling) and the largest raw message the webhook accepts.
+IMAP_URL = env.str("IMAP_URL", default="")
+INBOUND_EMAIL_MAX_BYTES = env.int("INBOUND_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default=str(BASE_DIR / "var" / "evidence"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -164,6 +178,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-retry": {
         "task": "cases.tasks.notifications_deliver_due",
         "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),
+    },
+    "email-imap-poll": {
+        "task": "channels.tasks.email_poll_imap",
+        "schedule": env.int("IMAP_POLL_SECONDS", default=60),
     },
 }
 
