@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.classification import classify_submission
@@ -80,6 +82,8 @@ class IntakeSubmission:
     priority: str | None = None
     # The API service account that submitted it (it may then read the case back).
     intake_client: Any = None
+    # When it was received, for cases imported from another system (default: now).
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -169,8 +173,10 @@ def _message_record(
     email_message_id: str = "",
     author: Any = None,
     author_label: str = "",
+    created_at: datetime | None = None,
 ) -> Message:
     message = Message(
+        created_at=created_at or timezone.now(),
         case=case,
         direction=direction,
         channel=channel,
@@ -231,10 +237,12 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
         redactions=redactions,
         account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
         intake_client=submission.intake_client,
+        received_at=submission.received_at,
     )
     message = _message_record(
         case=case,
         actor=actor,
+        created_at=case.received_at,
         body=description.text,
         channel=submission.channel,
         direction=MessageDirection.INBOUND,
@@ -359,8 +367,6 @@ def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = Fa
     The caller checks the actor may change this case. The first public reply stops the
     first-response clock.
     """
-    from django.utils import timezone
-
     text = redact_secrets((body or "").strip())
     if not text.text:
         raise ApplicationError(
