@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases import policies
+from cases import admin_views, policies
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
 from cases.selectors import (
@@ -371,6 +371,21 @@ class CaseAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="{}_{}_transition".format(*info),
             ),
+            path(
+                "<int:object_id>/message/",
+                self.admin_site.admin_view(admin_views.message_view),
+                name="{}_{}_message".format(*info),
+            ),
+            path(
+                "<int:object_id>/complaint-flag/",
+                self.admin_site.admin_view(admin_views.complaint_flag_view),
+                name="{}_{}_complaint_flag".format(*info),
+            ),
+            path(
+                "<int:object_id>/evidence/<int:evidence_id>/download/",
+                self.admin_site.admin_view(admin_views.evidence_download_view),
+                name="{}_{}_evidence_download".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -387,6 +402,7 @@ class CaseAdmin(admin.ModelAdmin):
                 }
                 for name in available_transitions(case=case, user=request.user)
             ]
+            extra_context.update(admin_views.case_page_context(request=request, case=case))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:

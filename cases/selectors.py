@@ -96,6 +96,18 @@ def evidence_list_for_customer(*, case: Case) -> QuerySet[Evidence]:
     ).order_by("created_at", "id")
 
 
+def messages_for_staff(*, case: Case) -> QuerySet[Message]:
+    """All correspondence on the case for the staff case page, public and internal, oldest
+    first. No joins: the author's label is stored on each row."""
+    return Message.objects.filter(case=case).order_by("created_at", "id")
+
+
+def evidence_list_for_staff(*, case: Case) -> QuerySet[Evidence]:
+    """Every evidence item of the case, oldest first (the caller has checked reach; whether a
+    sensitive file may be opened is `evidence_get_for_staff`'s decision)."""
+    return Evidence.objects.filter(case=case).order_by("created_at", "id")
+
+
 def evidence_get_for_staff(*, user: Any, pk: Any) -> Evidence | None:
     """An evidence item of a case within the staff member's reach; sensitive items only for
     those holding ``cases.view_sensitive_evidence``."""
