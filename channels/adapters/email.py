@@ -61,9 +61,10 @@ _CATEGORY_WORDS = [
         Category.ACCOUNT_SECURITY,
         r"hack|stolen|phish|unauthori[sz]ed|compromised|被盗|盗号|黑客|钓鱼",
     ),
+    (Category.ACCOUNT_SECURITY, r"被盜|盜號|未經授權"),
     (Category.DEPOSIT_WITHDRAWAL, r"withdraw|deposit|提现|提币|充值|到账|出金|入金"),
-    (Category.ACCOUNT_FREEZE_KYC, r"frozen|freeze|kyc|verification|冻结|实名|身份认证"),
     (Category.P2P_DISPUTE, r"\bp2p\b|\botc\b|c2c|商家|承兑"),
+    (Category.ACCOUNT_FREEZE_KYC, r"frozen|freeze|kyc|verification|冻结|实名|身份认证"),
     (Category.FEES, r"\bfees?\b|commission|手续费|费用"),
 ]
 
@@ -209,6 +210,25 @@ def _first_header(message: email.message.Message, name: str) -> str:
     return values[0] if values else ""
 
 
+# One mailbox: an optional display name (one quoted string, or a phrase without specials)
+# and one angle address. Defects in a display name (Foxmail and QQ put encoded words inside
+# quotes) do not make the address doubtful; anything else with defects is unverified.
+_MAILBOX = re.compile(
+    r'^\s*(?:"(?:[^"\\]|\\.)*"|[^"<>,;:@()\\\[\]]*)\s*<([^<>\s,;:()"@]+@[^<>\s,;:()"@]+)>\s*$'
+)
+
+
+def _plain_mailbox(value: str) -> str:
+    """The address of a From header of the simple one-mailbox shape, else ""."""
+    match = _MAILBOX.match(value.replace("\r", "").replace("\n", " "))
+    if not match:
+        return ""
+    header = email.policy.default.header_factory("From", f"<{match.group(1)}>")
+    if header.defects or len(header.addresses) != 1:
+        return ""
+    return header.addresses[0].addr_spec.lower()
+
+
 def _sender(message: email.message.Message, notes: list[str]) -> tuple[str, str, bool]:
     """(address, display name, verified). Verified only for one clean, agreed address."""
     values = _raw_headers(message, "From")
@@ -232,8 +252,8 @@ def _sender(message: email.message.Message, notes: list[str]) -> tuple[str, str,
     verified = (
         len(values) == 1
         and len(modern) == 1
-        and not defects
         and [a.lower() for a in legacy] == [address]
+        and (not defects or _plain_mailbox(values[0]) == address)
     )
     if not verified:
         notes.append("sender not verified: several addresses or defects in the From header")
@@ -300,6 +320,11 @@ def _walk(part: email.message.Message, out: _Walk) -> None:
                 f"Subject: {subject}\n\n{text}"
             )
         return
+    if part.get_content_maintype() == "multipart" and not part.is_multipart():
+        # Boundary not found: the parser left the whole body as one string. Keep it as text.
+        payload = part.get_payload(decode=True) or b""
+        out.plain.append(decode_bytes(payload, part.get_content_charset(), out.notes).strip())
+        return
     if part.is_multipart():
         children = part.get_payload()
         if not isinstance(children, list):
@@ -338,6 +363,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
     walk = _Walk([], [], [], notes)
     _walk(message, walk)
     body = "\n\n".join(t for t in walk.plain if t) or "\n\n".join(t for t in walk.html if t)
+    body = body.replace("\r\n", "\n")
     if message.defects:
         names = sorted({type(d).__name__ for d in message.defects})
         notes.append("MIME defects: " + ", ".join(names))
