@@ -78,6 +78,7 @@ E403 = _error("A known caller without the right to do this.")
 E404 = _error("No such case, or not yours (existence is never revealed).")
 E409 = _error("Conflict with the current state or with an earlier use of the key.")
 E413 = _error("The file is over the size limit, or the case over its file quota.")
+E415 = _error("The body is not multipart/form-data.")
 E429 = _error("Too many requests; retry after the Retry-After header's seconds.")
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -338,6 +339,7 @@ class EvidenceCreateApi(_CasesApiBase):
             403: E403,
             404: E404,
             413: E413,
+            415: E415,
             429: E429,
         },
     )
