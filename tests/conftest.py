@@ -43,3 +43,12 @@ def staff(db):
 @pytest.fixture
 def case_factory(db):
     return make_case
+
+
+@pytest.fixture
+def portal_user(db):
+    """Factory: portal_user("alice") -> an active non-staff user with a CustomerProfile
+    (email <name>@example.com, password "pw-for-tests-1")."""
+    from tests.factories.portal import make_portal_user
+
+    return make_portal_user

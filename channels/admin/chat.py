@@ -52,9 +52,10 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
+        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
         return [
             # The console is this model's "changelist", so the admin index links to it.
-            path("", wrap(self.console_view), name="channels_chatsession_changelist"),
+            path("", wrap(self.console_view), name=changelist),
             path("console/", wrap(self.console_view), name="chat_console"),
             path("state/", wrap(self.console_state_view), name="chat_console_state"),
             path("<int:pk>/answer/", wrap(self.answer_view), name="chat_answer"),
