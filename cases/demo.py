@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from cases import roles
 from cases.enums import CaseState, Category, Channel, Locale, Priority, ResponsibilityParty
-from cases.models import Case, StaffProfile, Team
+from cases.models import Case, CustomerProfile, StaffProfile, Team
 from cases.models.case import lifecycle_edges
 from cases.services.assignment import (
     case_assign,
@@ -30,7 +30,14 @@ from cases.services.assignment import (
     team_create,
     team_member_add,
 )
-from cases.services.cases import case_open
+from cases.services.intake import (
+    IncomingFile,
+    IntakeReply,
+    IntakeSubmission,
+    intake_reply,
+    intake_submit,
+    message_post_staff,
+)
 from cases.services.lifecycle import case_transition
 from complaints_site.common.actors import SystemActor
 
@@ -198,6 +205,9 @@ USERS: list[DemoUser] = [
 
 # The exchange accounts of the two portal users (the complainant_account_id of their cases).
 ACCOUNTS = {"alice": "UID48213377", "bob": "UID51990420"}
+PORTAL_LOCALES = {"alice": Locale.EN, "bob": Locale.ZH_HANS}
+# The service account of the exchange's own systems (API token: `issue_api_token`).
+API_CLIENT_USERNAME = "exchange-backend"
 
 
 # --- Cases -----------------------------------------------------------------------------------
@@ -1202,6 +1212,22 @@ def _seed_users(result: SeedResult) -> dict[str, Any]:
                 user.groups.add(Group.objects.get(name=spec.role))
             result.users_created.append(spec.username)
         users[spec.username] = user
+    for username, account_id in ACCOUNTS.items():
+        if not CustomerProfile.objects.filter(user=users[username]).exists():
+            CustomerProfile.objects.create(
+                user=users[username],
+                exchange_account_id=account_id,
+                locale=PORTAL_LOCALES[username],
+            )
+    client, created = User.objects.get_or_create(
+        username=API_CLIENT_USERNAME, defaults={"first_name": "Exchange", "last_name": "backend"}
+    )
+    if created:
+        client.set_unusable_password()
+        client.save(update_fields=["password"])
+        client.groups.add(Group.objects.get(name=roles.API_CLIENT))
+        result.users_created.append(API_CLIENT_USERNAME)
+    users[API_CLIENT_USERNAME] = client
     return users
 
 
@@ -1268,20 +1294,29 @@ def received_at(spec: DemoCase, *, now: datetime) -> datetime:
 
 
 def _seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team], now: datetime):
-    case = case_open(
+    received = received_at(spec, now=now)
+    customer = users[spec.customer] if spec.customer else None
+    # Through the intake door, like a real submission: redaction, classification, the first
+    # message, routing and the acknowledgement. Cases "from the API" carry the API client.
+    result = intake_submit(
+        submission=IntakeSubmission(
+            channel=spec.channel,
+            subject=spec.subject,
+            description=spec.description,
+            email=spec.email,
+            account_id=spec.account_id,
+            category=spec.category,
+            locale=spec.locale,
+            related_transactions=spec.transactions,
+            customer=customer,
+            priority=spec.priority,
+            received_at=received,
+            source={"type": "demo", "channel": spec.channel},
+            intake_client=users[API_CLIENT_USERNAME] if spec.channel == Ch.API else None,
+        ),
         actor=ACTOR,
-        category=spec.category,
-        priority=spec.priority,
-        channel=spec.channel,
-        subject=spec.subject,
-        description=spec.description,
-        complainant_account_id=spec.account_id,
-        complainant_email=spec.email,
-        complainant_locale=spec.locale,
-        related_transactions=spec.transactions,
-        customer=users[spec.customer] if spec.customer else None,
-        received_at=received_at(spec, now=now),
     )
+    case = result.case
     if spec.team or spec.assignee:
         case = case_assign(
             case=case,
@@ -1307,7 +1342,73 @@ def _seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team],
                 reason=step.reason,
                 **step.inputs,
             )
+    _seed_correspondence(spec, case=case, users=users)
     return case
+
+
+def _first_reply(spec: DemoCase) -> str:
+    if spec.locale == Locale.ZH_HANS:
+        return "您好，我们已收到您的投诉，正在核查相关记录，有进展会第一时间通知您。"
+    return (
+        "Hello, thank you for your patience. We are checking the records of your account and "
+        "will update you here as soon as we know more."
+    )
+
+
+def _seed_correspondence(spec: DemoCase, *, case: Case, users: dict[str, Any]) -> None:
+    """A first staff reply on every case someone has picked up, an internal note, and for the
+    portal users' cases a file and an answer of their own, so the portal and the case page
+    show real correspondence."""
+    if case.state == S.RECEIVED:
+        return
+    staff_author = case.assignee or users["agent"]
+    message_post_staff(case=case, actor=staff_author, body=_first_reply(spec))
+    message_post_staff(
+        case=case,
+        actor=staff_author,
+        body="Checked the account's recent activity; nothing unusual beyond what is described.",
+        internal=True,
+    )
+    if spec.customer and case.state not in (S.WITHDRAWN, S.OUT_OF_SCOPE):
+        customer = users[spec.customer]
+        intake_reply(
+            reply=IntakeReply(
+                case=case,
+                channel=Ch.WEB,
+                body=(
+                    "谢谢，我附上了截图。"
+                    if spec.locale == Locale.ZH_HANS
+                    else "Thanks. I attach the screenshot and my trade export."
+                ),
+                attachments=(
+                    IncomingFile("screenshot.png", _demo_png()),
+                    IncomingFile("trades.csv", _demo_csv(spec)),
+                ),
+                author=customer,
+            ),
+            actor=customer,
+        )
+
+
+def _demo_png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (320, 120), (245, 247, 250))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 310, 110), outline=(40, 80, 160), width=2)
+    draw.text((24, 30), "Withdrawal  USDT  500.00", fill=(20, 20, 20))
+    draw.text((24, 60), "Status: Processing", fill=(160, 40, 40))
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _demo_csv(spec: DemoCase) -> bytes:
+    rows = ["time_utc,pair,side,price,amount"]
+    rows += [f"2026-10-0{i + 1}T09:3{i}:00Z,BTC/USDT,buy,6{i}250.10,0.0{i + 1}" for i in range(4)]
+    return ("\n".join(rows) + "\n").encode()
 
 
 def demo_seed() -> SeedResult:
