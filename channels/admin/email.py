@@ -91,7 +91,7 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_release_permission(self, request: HttpRequest) -> bool:
         return policies.is_active_staff(request.user) and request.user.has_perm(
-            "channels.change_inboundemail"
+            "intake_channels.change_inboundemail"
         )
 
     @admin.display(description=_("case"), ordering="case__reference")
@@ -102,7 +102,7 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def raw_download(self, obj: InboundEmail) -> str:
         if not obj.pk:
             return ""
-        url = reverse("admin:channels_inboundemail_raw", args=[obj.pk])
+        url = reverse("admin:intake_channels_inboundemail_raw", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Download (.eml)"))
 
     def get_urls(self):
@@ -110,7 +110,7 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path(
                 "<int:pk>/raw/",
                 self.admin_site.admin_view(self.raw_view),
-                name="channels_inboundemail_raw",
+                name="intake_channels_inboundemail_raw",
             ),
             *super().get_urls(),
         ]

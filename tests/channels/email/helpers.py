@@ -47,3 +47,6 @@ def fill_for(case, ack) -> dict[str, str]:
         "TOKEN_ADDRESS": reply_address(case.reference),
         "NOTIFICATION_MESSAGE_ID": ack.email_message_id,
     }
+
+
+ROOT_DIR = Path(__file__).resolve().parents[3]

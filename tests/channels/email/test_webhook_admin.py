@@ -1,0 +1,165 @@
+"""The signed webhook and the staff screens of the email channel."""
+
+import hashlib
+import hmac
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from channels.models import InboundEmail, InboundEmailStatus
+from tests.channels.email.helpers import raw_of, take
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/inbound/email/"
+SECRET = "whsec-test"
+
+
+def _sign(body: bytes, secret: str = SECRET) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@pytest.fixture(autouse=True)
+def _secret(settings):
+    settings.INBOUND_EMAIL_SECRET = SECRET
+
+
+def test_signed_mail_opens_a_case(client):
+    body = raw_of("02_gmail_alternative.eml")
+    response = client.post(
+        URL, data=body, content_type="message/rfc822", HTTP_X_SIGNATURE=_sign(body)
+    )
+    assert response.status_code == 202, response.content
+    data = response.json()
+    assert data["status"] == "new_case"
+    assert Case.objects.get(reference=data["case"]).channel == "email"
+    assert InboundEmail.objects.get(pk=data["id"]).source == "webhook"
+    again = client.post(URL, data=body, content_type="message/rfc822", HTTP_X_SIGNATURE=_sign(body))
+    assert again.status_code == 200
+    assert again.json()["status"] == "dropped"
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [None, "", "00" * 32, "not-hex", "SIGNED_WITH_OTHER_SECRET", "SIGNATURE_OF_OTHER_BODY"],
+)
+def test_bad_or_missing_signature_stores_nothing(client, signature):
+    body = raw_of("01_outlook_plain_qp.eml")
+    if signature == "SIGNED_WITH_OTHER_SECRET":
+        signature = _sign(body, "another-secret")
+    elif signature == "SIGNATURE_OF_OTHER_BODY":
+        signature = _sign(body + b" ")
+    headers = {} if signature is None else {"HTTP_X_SIGNATURE": signature}
+    response = client.post(URL, data=body, content_type="message/rfc822", **headers)
+    assert response.status_code == 403
+    assert InboundEmail.objects.count() == 0
+    assert Case.objects.count() == 0
+
+
+def test_session_or_token_is_not_enough(client, staff):
+    client.force_login(staff(None, superuser=True))
+    body = raw_of("01_outlook_plain_qp.eml")
+    assert client.post(URL, data=body, content_type="message/rfc822").status_code == 403
+
+
+def test_body_is_bounded(client, settings):
+    settings.INBOUND_EMAIL_MAX_BYTES = 1000
+    body = raw_of("01_outlook_plain_qp.eml") + b"x" * 1000
+    response = client.post(
+        URL, data=body, content_type="message/rfc822", HTTP_X_SIGNATURE=_sign(body)
+    )
+    assert response.status_code == 413
+    assert InboundEmail.objects.count() == 0
+
+
+def test_webhook_is_in_the_openapi_schema(client, staff):
+    client.force_login(staff(None, superuser=True))
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    assert "/api/v1/inbound/email/" in text
+    assert "X-Signature" in text
+
+
+# --- Admin -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quarantine():
+    for name in ("25_from_two_addresses.eml", "26_no_from.eml", "27_garbage.eml"):
+        take(raw_of(name))
+    take(raw_of("01_outlook_plain_qp.eml"))
+    return InboundEmail.objects.filter(status=InboundEmailStatus.QUARANTINED)
+
+
+def test_quarantine_list_with_a_query_budget(
+    client, staff, quarantine, django_assert_max_num_queries
+):
+    client.force_login(staff(None, superuser=True))
+    url = reverse("admin:intake_channels_inboundemail_changelist") + "?quarantine=yes"
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "alice@example.org" in page
+    assert "d.whitaker@outlook.com" not in page  # the case-opening mail is not in quarantine
+    for extra in ("11_no_message_id.eml", "12_broken_boundary.eml", "03_apple_html_only.eml"):
+        take(raw_of(extra))
+    with django_assert_max_num_queries(12):
+        assert (
+            client.get(reverse("admin:intake_channels_inboundemail_changelist")).status_code == 200
+        )
+
+
+def test_detail_page_and_raw_download(client, staff, quarantine, django_assert_max_num_queries):
+    client.force_login(staff(None, superuser=True))
+    inbound = quarantine.first()
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("admin:intake_channels_inboundemail_change", args=[inbound.pk]))
+    assert page.status_code == 200
+    raw = client.get(reverse("admin:intake_channels_inboundemail_raw", args=[inbound.pk]))
+    assert raw.status_code == 200
+    assert raw["Content-Disposition"].startswith("attachment")
+    assert raw["X-Content-Type-Options"] == "nosniff"
+    with inbound.raw.open("rb") as handle:
+        assert b"".join(raw.streaming_content) == handle.read()
+
+
+def test_raw_download_needs_the_view_permission(client, staff, quarantine):
+    client.force_login(staff(None))
+    inbound = quarantine.first()
+    response = client.get(reverse("admin:intake_channels_inboundemail_raw", args=[inbound.pk]))
+    assert response.status_code in (302, 403)
+    assert response.status_code != 200
+
+
+def test_nobody_edits_a_raw_message(client, staff, quarantine):
+    client.force_login(staff(None, superuser=True))
+    inbound = quarantine.first()
+    response = client.post(
+        reverse("admin:intake_channels_inboundemail_change", args=[inbound.pk]), {"subject": "x"}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(
+            reverse("admin:intake_channels_inboundemail_delete", args=[inbound.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    inbound.refresh_from_db()
+    assert inbound.status == InboundEmailStatus.QUARANTINED
+
+
+def test_release_to_a_new_case(client, staff, quarantine):
+    client.force_login(staff(None, superuser=True))
+    two = quarantine.get(subject="Joint account problem")
+    response = client.post(
+        reverse("admin:intake_channels_inboundemail_changelist"),
+        {"action": "release_to_new_case", "_selected_action": [two.pk]},
+    )
+    assert response.status_code == 302
+    two.refresh_from_db()
+    assert two.status == InboundEmailStatus.RELEASED
+    assert two.case.complainant_email == "alice@example.org"
+    assert two.case.subject == "Joint account problem"
