@@ -202,8 +202,11 @@ def main() -> None:
             check=False,
         )
     env = server_env()
+    worker_class = env.get("GUNICORN_WORKER_CLASS", "gthread")
+    if worker_class == "sync" and int(env.get("GUNICORN_THREADS", "4")) > 1:
+        worker_class = "gthread (gunicorn's choice for sync with threads)"
     print(
-        f"\nserver: {env.get('GUNICORN_WORKER_CLASS', 'gthread')}, "
+        f"\nserver: {worker_class}, "
         f"workers={env.get('WEB_CONCURRENCY', os.cpu_count())}, "
         f"threads={env.get('GUNICORN_THREADS', '4')}, CONN_MAX_AGE={env['CONN_MAX_AGE']}, "
         f"{args.seconds:g} s per run, {os.cpu_count()} cores shared with PostgreSQL and client"
