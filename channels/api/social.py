@@ -32,27 +32,30 @@ def signature_valid(*, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(expected, (signature or "").strip().lower())
 
 
+class SocialMentionInputSerializer(serializers.Serializer):
+    platform = serializers.CharField(max_length=30)
+    post_id = serializers.CharField(max_length=100)
+    author_handle = serializers.CharField(max_length=100)
+    text = serializers.CharField(max_length=20000, trim_whitespace=False)
+    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+    posted_at = serializers.DateTimeField()
+
+
+class SocialMentionReceiptSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["created", "duplicate"])
+    id = serializers.IntegerField()
+
+
+class SocialWebhookErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+
 class InboundSocialApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-
-    class InputSerializer(serializers.Serializer):
-        platform = serializers.CharField(max_length=30)
-        post_id = serializers.CharField(max_length=100)
-        author_handle = serializers.CharField(max_length=100)
-        text = serializers.CharField(max_length=20000, trim_whitespace=False)
-        url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
-        posted_at = serializers.DateTimeField()
-
-    class OutputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(choices=["created", "duplicate"])
-        id = serializers.IntegerField()
-
-    class ErrorSerializer(serializers.Serializer):
-        detail = serializers.CharField()
-        errors = serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), required=False
-        )
 
     @extend_schema(
         operation_id="inbound_social_mention",
@@ -71,12 +74,18 @@ class InboundSocialApi(APIView):
                 description="hex HMAC-SHA256 of the raw request body",
             )
         ],
-        request=InputSerializer,
+        request=SocialMentionInputSerializer,
         responses={
-            201: OutputSerializer,
-            200: OpenApiResponse(OutputSerializer, description="Duplicate, nothing stored"),
-            400: OpenApiResponse(ErrorSerializer, description="A message per invalid field"),
-            401: OpenApiResponse(ErrorSerializer, description="Missing or wrong signature"),
+            201: SocialMentionReceiptSerializer,
+            200: OpenApiResponse(
+                SocialMentionReceiptSerializer, description="Duplicate, nothing stored"
+            ),
+            400: OpenApiResponse(
+                SocialWebhookErrorSerializer, description="A message per invalid field"
+            ),
+            401: OpenApiResponse(
+                SocialWebhookErrorSerializer, description="Missing or wrong signature"
+            ),
         },
         examples=[
             OpenApiExample(
@@ -110,7 +119,7 @@ class InboundSocialApi(APIView):
                 {"detail": str(_("The body must be a JSON object."))},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        serializer = self.InputSerializer(data=data)
+        serializer = SocialMentionInputSerializer(data=data)
         if not serializer.is_valid():
             return Response(
                 {"detail": str(_("Invalid mention.")), "errors": serializer.errors},
@@ -120,7 +129,7 @@ class InboundSocialApi(APIView):
             payload=MentionPayload(**serializer.validated_data), actor=WEBHOOK_ACTOR
         )
         return Response(
-            self.OutputSerializer(
+            SocialMentionReceiptSerializer(
                 {"status": "created" if created else "duplicate", "id": mention.pk}
             ).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
