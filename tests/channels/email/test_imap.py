@@ -180,3 +180,19 @@ def test_a_poll_killed_midway_loses_nothing_and_takes_nothing_twice(imap_server)
     assert statuses == sorted([InboundEmailStatus.NEW_CASE] * 4 + [InboundEmailStatus.DROPPED])
     assert Case.objects.count() == 4
     assert ImapCursor.objects.get().last_uid == 5
+
+
+@pytest.mark.django_db
+def test_periodic_task_polls_the_configured_mailbox(imap_server, settings):
+    from channels.tasks import email_poll_imap
+
+    settings.IMAP_URL = ""
+    assert email_poll_imap.delay().get() == 0  # not configured: nothing to do
+    settings.IMAP_URL = imap_server
+    _append(imap_server, MESSAGES[:3])
+    assert email_poll_imap.delay().get() == 3
+    assert email_poll_imap.delay().get() == 0  # running again takes nothing twice
+    assert InboundEmail.objects.count() == 3
+    assert "channels.tasks.email_poll_imap" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
