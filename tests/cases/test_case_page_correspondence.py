@@ -237,3 +237,16 @@ def test_page_queries_do_not_grow(
     assert response.content.decode().count('class="evidence"') == 50
     assert response.content.decode().count('data-message="') == 50
     print(f"case page queries ({who}): {counts}")
+
+
+def test_auditor_reads_the_correspondence_but_cannot_reply(client, staff, agent, case):
+    from cases.roles import AUDITOR
+
+    message_post_staff(case=case, actor=agent, body="Checked the order log.", internal=True)
+    client.force_login(staff(AUDITOR))
+    html = client.get(change_url(case)).content.decode()
+    assert "Checked the order log." in html
+    assert 'id="staff-message-form"' not in html
+    assert 'id="complaint-flag-form"' not in html
+    assert client.post(message_url(case), {"body": "hi", "internal": "1"}).status_code == 403
+    assert Message.objects.filter(case=case).count() == 1
