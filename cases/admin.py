@@ -584,3 +584,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f != "user"}
         saved = staff_profile_ensure(user=obj.user, actor=request.user, **fields)
         obj.pk = saved.pk
+
+
+# The outbox screens live in their own module; registering them here keeps one admin entry.
+from cases import admin_outbox  # noqa: E402, F401
