@@ -1,4 +1,3 @@
-
 """The demo data `python manage.py seed_demo` loads: teams, one login per role, and cases in
 every state of the lifecycle, each walked there through the real services so that it has its
 reference, history rows and events like a case a person worked on.

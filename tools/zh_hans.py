@@ -252,7 +252,9 @@ def main() -> int:
                     entry = re.sub(
                         r"^msgstr .*$", "msgstr " + _quote(table[msgid]), entry, flags=re.M
                     )
-                    entry = entry.replace("#, fuzzy\n", "")
+                    entry = entry.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
+                    # A fuzzy match's "previous msgid" lines go with the fuzzy flag.
+                    entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
                 else:
                     missing.append(msgid)
         out.append(entry)

@@ -28,6 +28,9 @@ class HistoryBase(models.Model):
 def audited_history(**kwargs: Any) -> HistoricalRecords:
     kwargs.setdefault("bases", [HistoryBase])
     kwargs.setdefault("cascade_delete_history", False)
+    # simple-history's default is varchar(100): a longer reason would fail on PostgreSQL, and a
+    # reason is the part of the record an auditor reads first.
+    kwargs.setdefault("history_change_reason_field", models.TextField(null=True))
     return HistoricalRecords(**kwargs)
 
 

@@ -5,17 +5,22 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from cases import demo
-from cases.enums import CaseState
+from cases.enums import CaseState, Channel
 from cases.models import (
     Case,
     CaseEvent,
     CaseGroupObjectPermission,
     CaseTransaction,
     CaseUserObjectPermission,
+    CustomerProfile,
+    Evidence,
+    Message,
+    Notification,
     StaffProfile,
     Team,
     TeamMembership,
 )
+from channels.models import ChatSession, InboundEmail, SocialMention
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +66,20 @@ def snapshot() -> dict:
             CaseUserObjectPermission.objects.count(),
             CaseGroupObjectPermission.objects.count(),
         ),
+        "intake": (
+            Message.objects.count(),
+            Evidence.objects.count(),
+            Notification.objects.count(),
+            InboundEmail.objects.count(),
+            ChatSession.objects.count(),
+            SocialMention.objects.count(),
+            CustomerProfile.objects.count(),
+        ),
     }
+
+
+# Cases the channels' demo opens through their own services (2 mails, 1 chat, 1 mention).
+CHANNEL_CASES = 4
 
 
 def test_second_run_creates_and_changes_nothing():
@@ -70,7 +88,7 @@ def test_second_run_creates_and_changes_nothing():
     second_output = seed()
 
     assert snapshot() == first
-    assert len(first["cases"]) == len(demo.CASES)
+    assert len(first["cases"]) == len(demo.CASES) + CHANNEL_CASES
     assert f"{len(demo.CASES)} cases created" in first_output
     assert "0 users, 0 teams and 0 cases created" in second_output
 
@@ -141,3 +159,29 @@ def test_a_login_changed_by_hand_is_left_alone():
     agent.refresh_from_db()
     assert agent.check_password("changed-by-the-user")
     assert agent.first_name == "Renamed"
+
+
+def test_every_channel_has_something_to_show():
+    seed()
+
+    assert set(Case.objects.values_list("channel", flat=True)) == set(Channel.values)
+    assert set(InboundEmail.objects.values_list("status", flat=True)) == {
+        "new_case",
+        "reply",
+        "dropped",
+        "quarantined",
+    }
+    chat = ChatSession.objects.get()
+    assert chat.case.evidence.filter(kind="chat_transcript").exists()
+    assert set(SocialMention.objects.values_list("status", flat=True)) == {
+        "new",
+        "replied",
+        "converted",
+    }
+    api_cases = Case.objects.filter(channel="api")
+    assert api_cases.exists()
+    assert not api_cases.filter(intake_client=None).exists()
+    for username in ("alice", "bob"):
+        assert CustomerProfile.objects.filter(user__username=username).exists()
+        assert Evidence.objects.filter(case__customer__username=username).exists()
+    assert Message.objects.filter(direction="outbound").exists()

@@ -8,7 +8,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Set by the test settings of this process; a separate start must not inherit them.
-_TEST_ONLY = ("DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")
+_TEST_ONLY = (
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    # Set by the browser tests for Playwright's event loop; never in a real deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def run(args: list[str], *, settings: str, drop=(), **env: str) -> subprocess.CompletedProcess:

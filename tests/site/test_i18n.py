@@ -43,3 +43,24 @@ def test_admin_speaks_chinese_when_asked(client, staff):
     response = client.get("/admin/", headers={"accept-language": "zh-hans"})
     assert response.status_code == 200
     assert "案件" in response.content.decode()
+
+
+def test_translation_tables_agree():
+    """Each area keeps its zh-hans strings in tools/translations/; one msgid has one
+    translation, or the last table read would silently win."""
+    import importlib.util
+    from pathlib import Path
+
+    tools = Path(__file__).resolve().parents[2] / "tools"
+    tables = [tools / "zh_hans.py", *sorted((tools / "translations").glob("*.py"))]
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in tables:
+        spec = importlib.util.spec_from_file_location(f"zh_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for msgid, text in module.ZH.items():
+            if msgid in seen and seen[msgid][1] != text:
+                clashes.append((msgid, seen[msgid], (path.name, text)))
+            seen.setdefault(msgid, (path.name, text))
+    assert clashes == []

@@ -5,7 +5,6 @@ ZH: dict[str, str] = {
     "We are sorry to hear about this and want to help. Please contact us privately through an official channel: the complaints portal on our website, the live chat in our app, or the support email address listed on our website. Please do not post account details or any personal information here. Our staff will never ask for your password, 2FA codes or recovery phrase.": "很抱歉给您带来困扰，我们希望为您解决问题。请通过官方渠道私下联系我们：官网上的投诉门户、App 内的在线客服，或官网公布的客服邮箱。请不要在此公开发布账户信息或任何个人信息。我们的工作人员绝不会向您索取密码、2FA 验证码或助记词。",
     "This mention is already %(status)s.": "该提及已处于“%(status)s”状态。",
     "Required.": "必填。",
-    "Enter a valid email address.": "请输入有效的邮箱地址。",
     "The author cannot be identified yet.": "暂时无法确认发帖人身份。",
     "This mention is already a case.": "该提及已转为案件。",
     "Identify the author (exchange account id and email) before opening a case.": "请先确认发帖人身份（交易所账户 ID 和邮箱），再创建案件。",
@@ -16,7 +15,6 @@ ZH: dict[str, str] = {
     "Invalid mention.": "提及内容无效。",
     # channels/admin/social.py and its template
     "Exchange account id": "交易所账户 ID",
-    "Email": "邮箱",
     "Reason": "原因",
     "Post the standard public reply": "发布标准公开回复",
     "Identify the author": "确认发帖人身份",

@@ -19,6 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         result = demo_seed()
+        # The channels' demo (mail, chat, social) goes through their own services, which sit
+        # on top of cases; the command is the one place that knows both.
+        from channels.demo import channels_demo_seed
+
+        channels_demo_seed()
         elapsed = time.monotonic() - started
         if options["verbosity"] == 0:
             return
