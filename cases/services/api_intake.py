@@ -14,7 +14,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -62,10 +63,9 @@ def intake_submit_idempotent(
     if not key or len(key) > 255:
         message = _("The Idempotency-Key header must be 1 to 255 characters.")
         raise ApplicationError(message, extra={"errors": {"Idempotency-Key": [message]}})
-    row, created = IdempotencyKey.objects.get_or_create(
-        client=client, key=key, defaults={"request_hash": request_hash}
-    )
-    if not created:
+    row_id = _key_insert(client=client, key=key, request_hash=request_hash)
+    if row_id is None:
+        row = IdempotencyKey.objects.get(client=client, key=key)
         if row.request_hash != request_hash:
             raise ConflictError(
                 _("This Idempotency-Key was already used with a different request body.")
@@ -73,9 +73,26 @@ def intake_submit_idempotent(
         # The row and its case commit together, so a row seen here always has its case.
         return IdempotentIntake(case=Case.objects.get(pk=row.case_id), created=False)
     result = intake_submit(submission=submission, actor=actor)
-    row.case = result.case
-    row.save(update_fields=["case"])
+    IdempotencyKey(pk=row_id, case=result.case).save(update_fields=["case"])
     return IdempotentIntake(case=result.case, created=True, result=result)
+
+
+def _key_insert(*, client: Any, key: str, request_hash: str) -> int | None:
+    """Insert the key row, or return None when (client, key) exists. One round trip.
+
+    A concurrent twin's uncommitted row makes this wait on the unique index; after it commits
+    the insert does nothing (and the caller reads the twin's row), after a rollback it inserts.
+    (IdempotencyKey is not a tracked model: no history to keep in step.)
+    """
+    table = IdempotencyKey._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (client_id, key, request_hash, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (client_id, key) DO NOTHING RETURNING id",
+            [client.pk, key, request_hash, timezone.now()],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)

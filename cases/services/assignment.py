@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.enums import TERMINAL_STATES
-from cases.models import Case, StaffProfile, Team, TeamMembership
+from cases.models import Case, CaseGroupObjectPermission, StaffProfile, Team, TeamMembership
 from cases.policies import is_active_staff, may_assign
 from cases.services.events import case_event_record
 from complaints_site.common.actors import Actor, SystemActor
@@ -74,6 +74,23 @@ def staff_profile_ensure(*, user: Any, actor: Actor, **fields: Any) -> StaffProf
         stamp(profile, actor=actor, reason="Staff profile updated")
         profile.save()
     return profile
+
+
+def grant_new_case_to_team(case: Case, team: Team) -> None:
+    """Give the team's group ``view_case`` and ``change_case`` on a case just created.
+
+    The intake path: one INSERT ... SELECT instead of guardian's lookups and get_or_create
+    per permission (a new case has no grants yet, so there is nothing to find first).
+    """
+    table = CaseGroupObjectPermission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (permission_id, group_id, content_object_id) "  # noqa: S608
+            "SELECT p.id, %s, %s FROM auth_permission p "
+            "JOIN django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE ct.app_label = 'cases' AND ct.model = 'case' AND p.codename IN (%s, %s)",
+            [team.group_id, case.pk, *CASE_PERMS],
+        )
 
 
 def _grant(case: Case, *, user: Any = None, group: Group | None = None) -> None:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.enums import Category, Channel, Locale, Priority
-from cases.models import Case, CaseTransaction
+from cases.models import Case, CaseTransaction, Team
+from cases.services.assignment import grant_new_case_to_team
 from cases.services.events import case_event_record
 from cases.services.references import next_case_reference
 from complaints_site.common.actors import Actor
@@ -42,7 +43,6 @@ def compute_due_dates(case: Case) -> None:
     case.final_response_due_at = case.received_at + settings.FINAL_RESPONSE_DEADLINE
 
 
-@transaction.atomic
 def case_open(
     *,
     actor: Actor,
@@ -62,6 +62,8 @@ def case_open(
     redactions: Iterable[str] = (),
     account_required: bool = True,
     intake_client=None,
+    team: Team | None = None,
+    event_data: dict | None = None,
 ) -> Case:
     """Register a new case with a fresh reference and its clocks; one history row, one event.
 
@@ -90,7 +92,53 @@ def case_open(
         errors.setdefault("subject", []).append(_("At most 200 characters."))
     if errors:
         raise ApplicationError(_("Invalid case."), extra={"errors": errors})
+    # Validated before the transaction, so a refusal leaves the caller's transaction usable.
+    # No savepoint of its own: inside intake's transaction a failure fails the submission
+    # anyway, and a savepoint costs two round trips on the busiest path of the system.
+    with transaction.atomic(savepoint=False):
+        return _case_create(
+            actor=actor,
+            category=category,
+            priority=priority,
+            channel=channel,
+            subject=subject,
+            description=description,
+            complainant_account_id=complainant_account_id,
+            complainant_email=complainant_email,
+            complainant_locale=complainant_locale,
+            customer=customer,
+            intake_client=intake_client,
+            team=team,
+            received_at=received_at,
+            is_complaint=is_complaint,
+            classification_note=classification_note,
+            redactions=redactions,
+            txids=txids,
+            event_data=event_data,
+        )
 
+
+def _case_create(
+    *,
+    actor: Actor,
+    category: str,
+    priority: str,
+    channel: str,
+    subject: str,
+    description: str,
+    complainant_account_id: str,
+    complainant_email: str,
+    complainant_locale: str,
+    customer,
+    intake_client,
+    team: Team | None,
+    received_at: datetime | None,
+    is_complaint: bool,
+    classification_note: str,
+    redactions: Iterable[str],
+    txids: list[str],
+    event_data: dict | None,
+) -> Case:
     case = Case(
         reference=next_case_reference(),
         category=category,
@@ -106,6 +154,7 @@ def case_open(
         complainant_locale=complainant_locale,
         customer=customer,
         intake_client=intake_client,
+        team=team,
         received_at=received_at or timezone.now(),
     )
     compute_due_dates(case)
@@ -115,12 +164,14 @@ def case_open(
         tx = CaseTransaction(case=case, txid=txid)
         stamp(tx, actor=actor, reason="Related at intake")
         tx.save()
+    if team is not None:
+        grant_new_case_to_team(case, team)
     case_event_record(
         case=case,
         type="case.opened",
         actor=actor,
         to_state=case.state,
-        data={"channel": channel},
+        data={"channel": channel, "team": team.code if team else None, **(event_data or {})},
     )
     return case
 

@@ -32,16 +32,14 @@ from cases.models import (
     Team,
 )
 from cases.redaction import LABELS, redact_secrets
-from cases.services.assignment import case_assign
 from cases.services.cases import case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
 from cases.services.notifications import notification_queue
-from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
+from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.exceptions import ApplicationError, ConflictError
 from complaints_site.common.history import stamp
 
-ROUTING_ACTOR = SystemActor("intake-routing")
 _FUNDS_AT_RISK = re.compile(
     r"stolen|hack|unauthori[sz]ed|drained|phish|compromised|被盗|盗号|盗走|黑客|钓鱼|未授权",
     re.I,
@@ -192,11 +190,13 @@ def _message_record(
     return message
 
 
-def _route(case: Case) -> Case:
-    team = Team.objects.filter(code=settings.INTAKE_DEFAULT_TEAM).first()
-    if team is None:
-        return case
-    return case_assign(case=case, actor=ROUTING_ACTOR, reason="Intake routing", team=team)
+def _intake_team() -> Team | None:
+    """The team every new case goes to first (its agents reach it at once)."""
+    return (
+        Team.objects.filter(code=settings.INTAKE_DEFAULT_TEAM)
+        .only("pk", "code", "group_id")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -238,6 +238,13 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
         account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
         intake_client=submission.intake_client,
         received_at=submission.received_at,
+        # Routed at birth: one insert with its team, not an insert and a reassignment.
+        team=_intake_team(),
+        event_data={
+            "source": submission.source,
+            "classification": classification.note,
+            "redactions": list(redactions),
+        },
     )
     message = _message_record(
         case=case,
@@ -259,20 +266,13 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
         channel=submission.channel,
         actor=actor,
     )
-    case_event_record(
-        case=case,
-        type="case.intake.received",
-        actor=actor,
-        data={
-            "channel": submission.channel,
-            "source": submission.source,
-            "classification": classification.note,
-            "redactions": list(redactions),
-            "attachments": len(evidence_ids),
-            "refused": [r.code for r in refused],
-        },
-    )
-    case = _route(case)
+    if refused:
+        case_event_record(
+            case=case,
+            type="case.intake.attachments_refused",
+            actor=actor,
+            data={"refused": [{"name": r.name, "code": r.code} for r in refused]},
+        )
     notification_queue(
         case=case,
         kind="case.acknowledged",

@@ -64,10 +64,13 @@ def notification_queue(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     queued = []
+    channels = list(channels)
+    keys = {channel: f"{kind}:{case.pk}:{cause}:{channel}" for channel in channels}
+    existing = {n.dedupe_key: n for n in Notification.objects.filter(dedupe_key__in=keys.values())}
     for channel in channels:
         is_portal = channel == NotificationChannel.PORTAL
-        dedupe_key = f"{kind}:{case.pk}:{cause}:{channel}"
-        notification = Notification.objects.filter(dedupe_key=dedupe_key).first()
+        dedupe_key = keys[channel]
+        notification = existing.get(dedupe_key)
         created = notification is None
         if created:
             notification = Notification(

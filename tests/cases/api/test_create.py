@@ -37,7 +37,9 @@ def test_client_opens_a_case_for_an_exchange_user(
     kinds = set(Notification.objects.filter(case=case).values_list("kind", "channel"))
     assert kinds == {("case.acknowledged", "email"), ("case.acknowledged", "portal")}
     assert len(callbacks) == 1
-    assert CaseEvent.objects.filter(case=case, type="case.intake.received").count() == 1
+    opened = CaseEvent.objects.get(case=case, type="case.opened")
+    assert opened.data["channel"] == "api"
+    assert opened.data["team"] == "support"
 
 
 def test_client_may_open_a_case_for_an_unknown_account(exchange):
