@@ -7,9 +7,14 @@ def _sync_roles(sender, **kwargs):
     # Roles are created by migration 0002; this keeps them after a database flush (which
     # TransactionTestCase and `manage.py flush` do) and is a no-op when they are in place.
     from django.apps import apps
+    from django.contrib.auth.management import create_permissions
 
     from cases.roles import sync_role_groups
 
+    # Roles hold permissions of apps migrated after this one (the intake channels): make sure
+    # every app's permissions exist before the sync, whatever order post_migrate runs in.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     sync_role_groups(apps)
 
 

@@ -38,8 +38,11 @@ _READ_HISTORY = [
     "cases.view_historicalcustomerprofile",
 ]
 
+# The mail quarantine: support staff see it; leads release a message to a new case.
+_READ_MAIL = ["intake_channels.view_inboundemail"]
+
 ROLES: dict[str, list[str]] = {
-    SUPPORT_AGENT: [*_HANDLING],
+    SUPPORT_AGENT: [*_HANDLING, *_READ_MAIL],
     CASE_HANDLER: [
         *_HANDLING,
         "cases.determine_responsibility",
@@ -58,10 +61,12 @@ ROLES: dict[str, list[str]] = {
         "cases.reopen_case",
         "cases.close_case",
         *_READ_STAFF,
+        *_READ_MAIL,
+        "intake_channels.change_inboundemail",
     ],
     APPROVER: ["cases.approve_resolution"],
-    COMPLIANCE_OFFICER: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY],
-    AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY],
+    COMPLIANCE_OFFICER: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY, *_READ_MAIL],
+    AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY, *_READ_MAIL],
     CONTENT_EDITOR: [],
     ARBITRATION_LIAISON: ["cases.refer_to_arbitration", "cases.close_case"],
     API_CLIENT: ["cases.use_intake_api"],

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -10,6 +11,8 @@ admin.site.site_title = _("Complaints back office")
 admin.site.index_title = _("Case work")
 
 urlpatterns = [
+    # The site's front door is the customer portal; staff go to /admin/.
+    path("", RedirectView.as_view(pattern_name="portal:case_list", permanent=False)),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("complaints_site.api_urls")),

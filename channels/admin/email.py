@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin import ReadOnlyAdminMixin
+from cases.selectors import case_list_for_staff
 from cases.services.events import case_event_record
 from channels.models import InboundEmail, InboundEmailStatus
 from channels.services.email import inbound_email_release
@@ -85,6 +87,15 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return policies.is_active_staff(request.user) and super().has_view_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest):
+        """Mail without a case (quarantined, dropped) for everyone who may see the list; mail
+        on a case only for those who reach the case (need to know)."""
+        queryset = super().get_queryset(request)
+        if policies.may_view_all_cases(request.user):
+            return queryset
+        reachable = case_list_for_staff(user=request.user).values("pk")
+        return queryset.filter(Q(case__isnull=True) | Q(case__in=reachable))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)

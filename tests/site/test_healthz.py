@@ -51,3 +51,9 @@ def test_api_root_and_schema(client):
     assert schema.status_code == 200
     assert schema.json()["info"]["title"]
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_the_front_door_is_the_portal(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/portal/"

@@ -163,3 +163,39 @@ def test_release_to_a_new_case(client, staff, quarantine):
     assert two.status == InboundEmailStatus.RELEASED
     assert two.case.complainant_email == "alice@example.org"
     assert two.case.subject == "Joint account problem"
+
+
+def test_support_staff_see_the_quarantine_but_not_mail_of_cases_out_of_reach(client, staff):
+    """Quarantined mail is for every support agent to see; mail on a case only for those who
+    reach the case (need to know)."""
+    from django.urls import reverse
+
+    from channels.models import InboundEmail, InboundEmailSource
+    from channels.services.email import inbound_email_process
+    from tests.factories.cases import SYSTEM
+
+    good = (
+        b"From: Someone <someone@example.org>\r\nTo: complaints@exchange.example\r\n"
+        b"Subject: My deposit is missing\r\nMessage-ID: <reach-1@example.org>\r\n\r\n"
+        b"My deposit is missing since Monday.\r\n"
+    )
+    bad = b"From: undisclosed-recipients:;\r\nMessage-ID: <reach-2@x>\r\n\r\n\xff\xfe"
+    on_case = inbound_email_process(raw=good, source=InboundEmailSource.MTA, actor=SYSTEM)
+    quarantined = inbound_email_process(raw=bad, source=InboundEmailSource.MTA, actor=SYSTEM)
+    assert on_case.case_id is not None
+    assert quarantined.status == "quarantined"
+    url = reverse("admin:intake_channels_inboundemail_changelist")
+    # An agent of another team: the quarantine yes, the mail of a case they cannot reach no.
+    from tests.factories.cases import make_team
+
+    outsider = staff("Support agent", teams=[make_team("security", "Security")])
+    client.force_login(outsider)
+    response = client.get(url)
+    assert response.status_code == 200
+    listed = {row.pk for row in response.context["cl"].result_list}
+    assert listed == {quarantined.pk}
+    assert InboundEmail.objects.count() == 2
+    # The auditor sees both.
+    client.force_login(staff("Auditor"))
+    listed = {row.pk for row in client.get(url).context["cl"].result_list}
+    assert listed == {on_case.pk, quarantined.pk}
