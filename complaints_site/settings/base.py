@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "channels.tasks.email_poll_imap",
         "schedule": env.int("IMAP_POLL_SECONDS", default=60),
     },
+    "audit-seal": {
+        "task": "common.audit_seal_pending",
+        "schedule": env.int("AUDIT_SEAL_SECONDS", default=60),
+    },
 }
 
 # REST API
