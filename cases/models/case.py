@@ -132,6 +132,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     complainant_account_id = models.CharField(_("exchange account id"), max_length=64, blank=True)
+    # The other party of a P2P dispute, when there is one (recusal rules match it too).
+    counterparty_account_id = models.CharField(
+        _("counterparty account id"), max_length=64, blank=True, db_index=True
+    )
+    # The earlier case this one appeals or reopens in substance (its handler is recused).
+    appeal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("appeal of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appeals",
+    )
     complainant_email = models.EmailField(_("email"))
     complainant_locale = models.CharField(
         _("preferred language"), max_length=8, choices=Locale.choices, default=Locale.EN
