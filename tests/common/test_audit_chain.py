@@ -1,6 +1,7 @@
 """The audit hash chain: sealing covers every history table and ledger, verification names the
 first altered or removed entry, the seal ledger cannot be rewritten, memory stays flat."""
 
+import datetime as dt
 import itertools
 import math
 import threading
@@ -304,3 +305,37 @@ def test_two_sealers_at_once_make_one_gap_free_chain():
     assert sum(results) == total >= 3000
     assert sorted(AuditSeal.objects.values_list("seq", flat=True)) == list(range(1, total + 1))
     assert audit_chain_verify().intact
+
+
+def test_a_row_that_commits_late_with_a_lower_id_is_still_sealed(monkeypatch):
+    """A writer's transaction may take an id, and commit after a higher id was sealed."""
+    from complaints_site.common import services
+
+    case = make_case()
+    CaseEvent.objects.bulk_create(
+        [CaseEvent(id=i, case=case, type="t", actor_label="system:tests") for i in (90_000, 90_100)]
+    )
+    audit_seal_pending()
+    late = CaseEvent.objects.create(id=90_050, case=case, type="t", actor_label="system:tests")
+    table = CaseEvent._meta.db_table
+
+    # Within the settle window the periodic run looks below the last sealed id.
+    assert audit_seal_pending() == 1
+    assert AuditSeal.objects.filter(table=table, row_id=late.pk).exists()
+
+    # Past it, only the full sweep (run by verify_audit_chain) goes back that far.
+    monkeypatch.setattr(services, "SEAL_SETTLE", dt.timedelta(0))
+    older = CaseEvent.objects.create(id=90_010, case=case, type="t", actor_label="system:tests")
+    assert audit_seal_pending() == 0
+    assert audit_seal_pending(full=True) == 1
+    assert AuditSeal.objects.filter(table=table, row_id=older.pk).exists()
+    assert audit_chain_verify().intact
+
+
+def test_the_periodic_task_seals(django_capture_on_commit_callbacks):
+    from complaints_site.common.tasks import audit_seal_pending_task
+
+    make_case()
+    result = audit_seal_pending_task.delay()
+    assert result.get() == AuditSeal.objects.count() > 0
+    assert audit_seal_pending_task.delay().get() == 0
