@@ -339,3 +339,22 @@ def test_the_periodic_task_seals(django_capture_on_commit_callbacks):
     result = audit_seal_pending_task.delay()
     assert result.get() == AuditSeal.objects.count() > 0
     assert audit_seal_pending_task.delay().get() == 0
+
+
+def test_an_anchor_kept_outside_catches_a_rewritten_or_cut_tail(capsys):
+    make_case()
+    call_command("verify_audit_chain")
+    head = capsys.readouterr().out.rsplit("head #", 1)[1].rstrip(").\n")
+    seq, seal = head.split(" ")
+    call_command("verify_audit_chain", anchor=f"{seq}:{seal}")
+    assert capsys.readouterr().out.startswith("Audit chain intact")
+
+    with pytest.raises(CommandError) as exc:
+        call_command("verify_audit_chain", anchor=f"{seq}:{'0' * 64}")
+    assert exc.value.returncode == 1
+    assert f"seal altered at seal #{seq}" in str(exc.value)
+
+    with pytest.raises(CommandError) as exc:
+        call_command("verify_audit_chain", anchor=f"{int(seq) + 999}:{seal}")
+    assert exc.value.returncode == 1
+    assert "seal removed" in str(exc.value)
