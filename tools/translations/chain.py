@@ -1,4 +1,5 @@
-"""Simplified Chinese for the audit ledgers (complaints_site/common/models.py, services.py)."""
+"""Simplified Chinese for the audit ledgers (complaints_site/common/models.py, services.py).
+"actor", "reason" and "time" are already in zh_hans.py / core.py."""
 
 ZH = {
     "audit seal": "审计封签",
@@ -15,9 +16,6 @@ ZH = {
     "model": "模型",
     "object id": "对象 ID",
     "object": "对象",
-    "actor": "操作者",
-    "reason": "原因",
-    "time": "时间",
     "A deletion needs a reason.": "删除必须说明原因。",
     "Give the reason for this deletion.": "请填写删除的原因。",
     "Only a saved record can be deleted.": "只能删除已保存的记录。",
