@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# Cache: per process by default; CACHE_URL=redis://127.0.0.1:6379/1 shares it between web
+# processes (the API's throttle counters need that when several workers run).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
