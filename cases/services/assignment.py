@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.enums import TERMINAL_STATES
-from cases.models import Case, CaseGroupObjectPermission, StaffProfile, Team, TeamMembership
+from cases.models import (
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    StaffProfile,
+    Team,
+    TeamMembership,
+)
 from cases.policies import is_active_staff, may_assign
 from cases.services.events import case_event_record
 from complaints_site.common.actors import Actor, SystemActor
@@ -90,6 +97,20 @@ def grant_new_case_to_team(case: Case, team: Team) -> None:
             "JOIN django_content_type ct ON ct.id = p.content_type_id "
             "WHERE ct.app_label = 'cases' AND ct.model = 'case' AND p.codename IN (%s, %s)",
             [team.group_id, case.pk, *CASE_PERMS],
+        )
+
+
+def grant_new_case_to_user(case: Case, user: Any) -> None:
+    """Give the handler ``view_case`` and ``change_case`` on a case just created (auto-assigned
+    at intake): one INSERT ... SELECT, like `grant_new_case_to_team`."""
+    table = CaseUserObjectPermission._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (permission_id, user_id, content_object_id) "  # noqa: S608
+            "SELECT p.id, %s, %s FROM auth_permission p "
+            "JOIN django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE ct.app_label = 'cases' AND ct.model = 'case' AND p.codename IN (%s, %s)",
+            [user.pk, case.pk, *CASE_PERMS],
         )
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.enums import Category, Channel, Locale, Priority
 from cases.models import Case, CaseTransaction, Team
-from cases.services.assignment import grant_new_case_to_team
+from cases.services.assignment import grant_new_case_to_team, grant_new_case_to_user
 from cases.services.events import case_event_record
 from cases.services.references import next_case_reference
 from complaints_site.common.actors import Actor
@@ -63,10 +63,13 @@ def case_open(
     account_required: bool = True,
     intake_client=None,
     team: Team | None = None,
+    assignee=None,
     event_data: dict | None = None,
 ) -> Case:
     """Register a new case with a fresh reference and its clocks; one history row, one event.
 
+    `team` and `assignee` (routed at intake) get the case's object permissions at birth. The
+    caller has checked that the assignee is an active handler (see `routing_pick_handler`).
     Raises ApplicationError (with a message per field) on bad input.
     """
     errors: dict[str, list[str]] = {}
@@ -109,6 +112,7 @@ def case_open(
             customer=customer,
             intake_client=intake_client,
             team=team,
+            assignee=assignee,
             received_at=received_at,
             is_complaint=is_complaint,
             classification_note=classification_note,
@@ -132,6 +136,7 @@ def _case_create(
     customer,
     intake_client,
     team: Team | None,
+    assignee,
     received_at: datetime | None,
     is_complaint: bool,
     classification_note: str,
@@ -155,6 +160,7 @@ def _case_create(
         customer=customer,
         intake_client=intake_client,
         team=team,
+        assignee=assignee,
         received_at=received_at or timezone.now(),
     )
     compute_due_dates(case)
@@ -166,12 +172,19 @@ def _case_create(
         tx.save()
     if team is not None:
         grant_new_case_to_team(case, team)
+    if assignee is not None:
+        grant_new_case_to_user(case, assignee)
     case_event_record(
         case=case,
         type="case.opened",
         actor=actor,
         to_state=case.state,
-        data={"channel": channel, "team": team.code if team else None, **(event_data or {})},
+        data={
+            "channel": channel,
+            "team": team.code if team else None,
+            **({"assignee": assignee.get_username()} if assignee is not None else {}),
+            **(event_data or {}),
+        },
     )
     return case
 

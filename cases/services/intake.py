@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from cases.services.cases import case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
 from cases.services.notifications import notification_queue
+from cases.services.routing import routing_pick_handler, routing_route_for
 from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.exceptions import ApplicationError, ConflictError
 from complaints_site.common.history import stamp
@@ -190,13 +190,19 @@ def _message_record(
     return message
 
 
-def _intake_team() -> Team | None:
-    """The team every new case goes to first (its agents reach it at once)."""
-    return (
-        Team.objects.filter(code=settings.INTAKE_DEFAULT_TEAM)
-        .only("pk", "code", "group_id")
-        .first()
+def _intake_route(submission: IntakeSubmission) -> tuple[Team | None, Any]:
+    """The first team (by routing rule on category, language and channel; else the default
+    team) and, when the rule auto-assigns, the least-loaded fitting handler in it (or None).
+    One query when a rule matches (two when none does), one more to pick a handler."""
+    route = routing_route_for(
+        category=submission.category, locale=submission.locale, channel=submission.channel
     )
+    assignee = None
+    if route.auto_assign and route.team is not None:
+        assignee = routing_pick_handler(
+            team=route.team, category=submission.category, locale=submission.locale
+        )
+    return route.team, assignee
 
 
 @transaction.atomic
@@ -217,6 +223,7 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
         text=f"{subject.text}\n{description.text}",
     )
     customer = _customer_for(submission)
+    team, assignee = _intake_route(submission)
     account_id = submission.account_id
     if not account_id and customer is not None and hasattr(customer, "customer_profile"):
         account_id = customer.customer_profile.exchange_account_id
@@ -238,8 +245,10 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
         account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
         intake_client=submission.intake_client,
         received_at=submission.received_at,
-        # Routed at birth: one insert with its team, not an insert and a reassignment.
-        team=_intake_team(),
+        # Routed at birth: one insert with its team (and handler), not an insert and a
+        # reassignment.
+        team=team,
+        assignee=assignee,
         event_data={
             "source": submission.source,
             "classification": classification.note,
