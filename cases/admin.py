@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import admin_views, policies
+from cases.admin_routing import CaseRoutingAdminMixin
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
 from cases.selectors import (
@@ -156,7 +157,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
     form = CaseChangeForm
     list_display = [
         "reference",

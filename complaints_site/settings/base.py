@@ -227,6 +227,8 @@ SLA_TARGETS = {
     "P3": (timedelta(hours=24), timedelta(days=15)),
     "P4": (timedelta(hours=72), timedelta(days=30)),
 }
+# The team lead's queue view counts a case "at risk" when a clock is due within this many hours.
+SLA_RISK_HOURS = env.int("SLA_RISK_HOURS", default=4)
 # Final-response deadline (UK FCA DISP 1.6: eight weeks), after which arbitration is open.
 FINAL_RESPONSE_DEADLINE = timedelta(days=env.int("FINAL_RESPONSE_DEADLINE_DAYS", default=56))
 # How long after resolution the user may still reopen a case.
