@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import roles
+from cases.demo_routing import seed_routing_rules
 from cases.enums import CaseState, Category, Channel, Locale, Priority, ResponsibilityParty
 from cases.models import Case, CustomerProfile, StaffProfile, Team
 from cases.models.case import lifecycle_edges
@@ -1421,6 +1422,7 @@ def demo_seed() -> SeedResult:
         users = _seed_users(result)
         teams = _seed_teams(users, result)
         _seed_staff(users, teams, result)
+        seed_routing_rules(teams=teams, actor=ACTOR)
     present = set(
         Case.objects.filter(complainant_email__in={c.email for c in CASES}).values_list(
             "complainant_email", "subject"
