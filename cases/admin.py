@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases import admin_views, policies
+from cases import admin_views, audit_views, policies
 from cases.admin_routing import CaseRoutingAdminMixin
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
@@ -387,6 +387,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(admin_views.evidence_download_view),
                 name="{}_{}_evidence_download".format(*info),
             ),
+            *audit_views.admin_urls(self),
             *super().get_urls(),
         ]
 
