@@ -28,6 +28,7 @@ from cases import policies
 from cases.models import Case, RoutingRule, Team, TeamMembership
 from cases.selectors import handler_list
 from cases.selectors_routing import (
+    leads_a_team,
     may_see_queues,
     queue_overview_for_lead,
     sla_at_risk_q,
@@ -71,7 +72,7 @@ def may_bulk_assign(user: Any) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.has_perm("cases.assign_case") and user.led_teams.exists()
+    return user.has_perm("cases.assign_case") and leads_a_team(user)
 
 
 class AssignToForm(forms.Form):

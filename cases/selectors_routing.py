@@ -70,8 +70,18 @@ def teams_led_by(*, user: Any) -> QuerySet[Team]:
     return Team.objects.filter(lead=user).order_by("name")
 
 
+def leads_a_team(user: Any) -> bool:
+    """Whether the user leads any team; asked once per request (kept on the user object, as
+    Django keeps its permission cache), since the admin's menu asks it for every page."""
+    cached = getattr(user, "_leads_a_team", None)
+    if cached is None:
+        cached = bool(user.pk) and Team.objects.filter(lead=user).exists()
+        user._leads_a_team = cached
+    return cached
+
+
 def may_see_queues(user: Any) -> bool:
-    return is_active_staff(user) and (may_view_all_cases(user) or user.led_teams.exists())
+    return is_active_staff(user) and (may_view_all_cases(user) or leads_a_team(user))
 
 
 @dataclass
