@@ -1,8 +1,9 @@
 """Routing: which team a new case goes to, and (when the rule says so) which handler.
 
-Rules (`RoutingRule`) are read in one small query per new case, not cached: a cache per process
-would serve a rule a lead just switched off for as long as it lives, and the rule table is a
-handful of rows on an index. The handler pick is one aggregate query over the team's members.
+Rules (`RoutingRule`) are read with the default team in one small query per new case, not
+cached: a cache per process would serve a rule a lead just switched off for as long as it
+lives, and the rule table is a handful of rows on an index. The handler pick is one aggregate
+query over the team's members.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from cases.enums import CaseState
@@ -61,21 +63,29 @@ def routing_route_for(*, category: str, locale: str, channel: str) -> Route:
 
     Blank criteria match anything, so a specific rule must carry a lower `order` than a generic
     one to win. No rule matches: the default team (`INTAKE_DEFAULT_TEAM`), without auto-assign,
-    or no team at all if that team does not exist. One query when a rule matches, two otherwise.
+    or no team at all if that team does not exist.
+
+    One query either way: the rule's team and the default team are fetched together, the
+    rule's first (its subqueries run once per statement), so the intake path costs what the
+    default-team lookup alone cost before routing.
     """
-    rule = (
-        _matching_rules(category=category, locale=locale, channel=channel)
-        .select_related("team")
-        .only("id", "auto_assign", "team__id", "team__code", "team__name", "team__group_id")
-        .first()
-    )
-    if rule is not None:
-        return Route(team=rule.team, auto_assign=rule.auto_assign, rule_id=rule.pk)
+    first = _matching_rules(category=category, locale=locale, channel=channel)
+    rule_team = Subquery(first.values("team_id")[:1])
     team = (
-        Team.objects.filter(code=settings.INTAKE_DEFAULT_TEAM)
-        .only("pk", "code", "name", "group_id")
+        Team.objects.filter(Q(pk=rule_team) | Q(code=settings.INTAKE_DEFAULT_TEAM))
+        .annotate(
+            from_rule=SqlCase(When(pk=rule_team, then=Value(1)), default=Value(0)),
+            rule_id=Subquery(first.values("id")[:1]),
+            rule_auto_assign=Subquery(first.values("auto_assign")[:1]),
+        )
+        .only("id", "code", "name", "group_id")
+        .order_by("-from_rule")
         .first()
     )
+    if team is None:
+        return Route(team=None)
+    if team.from_rule:
+        return Route(team=team, auto_assign=bool(team.rule_auto_assign), rule_id=team.rule_id)
     return Route(team=team)
 
 

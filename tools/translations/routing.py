@@ -1,6 +1,9 @@
 """Simplified Chinese for teams, routing rules and the team lead's queue view
 (cases/admin_routing.py, cases/services/routing.py, cases/templates/admin/cases/case/queues.html,
-assign_to.html, change_list.html, cases/templates/admin/cases/routingrule/history.html)."""
+assign_to.html, change_list.html, cases/templates/admin/cases/routingrule/history.html).
+"Agent", "Reason", "Who", "Why", "Changes", "When (UTC)", "Created", "Required.", "A reason is
+required.", "Reason for this change" and the read-only history line are already in zh_hans.py and
+core.py."""
 
 ZH = {
     # Queue filter of the case list
@@ -13,7 +16,6 @@ ZH = {
     "Assign to…": "分配给…",
     "Assign to": "分配给",
     "Assign": "分配",
-    "Reason": "原因",
     "unassigned": "未分配",
     "%(n)d case assigned to %(user)s.": "已将 %(n)d 个案件分配给 %(user)s。",
     "%(n)d cases assigned to %(user)s.": "已将 %(n)d 个案件分配给 %(user)s。",
@@ -31,7 +33,6 @@ ZH = {
     "Open cases by status": "按状态统计的处理中案件",
     "No open cases.": "没有处理中的案件。",
     "Workload per agent": "各处理人员的工作量",
-    "Agent": "处理人员",
     "No case is assigned to anyone in this team.": "该团队中没有分配给任何人的案件。",
     "You lead no team.": "您没有领导任何团队。",
     '"At risk": a first response or resolution is due within %(risk_hours)s hours. "Breached": '
@@ -41,17 +42,6 @@ ZH = {
     ),
     # Routing rules
     "A routing rule needs a team.": "路由规则必须指定团队。",
-    "A reason is required.": "必须填写原因。",
-    "Required.": "必填。",
-    "Reason for this change": "本次修改的原因",
     "Kept in the rule's history.": "记录在该规则的历史中。",
     "History of routing rule %(rule)s": "路由规则 %(rule)s 的历史",
-    "History is read-only. Nothing here can be changed or reverted.": (
-        "历史记录为只读，不能修改或还原。"
-    ),
-    "When (UTC)": "时间（UTC）",
-    "Who": "操作人",
-    "Why": "原因",
-    "Changes": "变更",
-    "Created": "已创建",
 }
