@@ -294,13 +294,32 @@ def _line(row: tuple) -> str:
     )
 
 
+def _existing_ids() -> dict:
+    from django.contrib.auth import get_user_model
+
+    names = get_user_model().objects.in_bulk(
+        ["bench_admin", "bench_auditor", "bench_agent"], field_name="username"
+    )
+    return {key: names[f"bench_{key}"].pk for key in ("admin", "auditor", "agent")}
+
+
 def main() -> None:
     import logging
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the database as it is (no re-fill)"
+    )
     args = parser.parse_args()
+    if args.reuse:
+        setup_django()
+        logging.getLogger("django.request").setLevel(logging.ERROR)
+        from cases.models import Case
+
+        run(_existing_ids(), Case.objects.count(), args.requests)
+        return
     ids = prepare()
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the agent's 403s are expected
     filled = 1

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import admin_views, audit_views, policies
+from cases.admin_paginator import CappedCountPaginator
 from cases.admin_routing import CaseRoutingAdminMixin
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
@@ -184,6 +185,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
     search_fields = ["reference"]
     search_help_text = _("Exact reference, exchange account id, email or transaction id.")
     show_full_result_count = False
+    paginator = CappedCountPaginator  # the count of a permission-limited list stays cheap
     list_per_page = 50
     date_hierarchy = None
     ordering = ["-received_at", "-id"]

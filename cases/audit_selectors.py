@@ -34,7 +34,6 @@ TIMELINE_PAGE_SIZE = 500
 SEARCH_PAGE_SIZE = 50
 EXPORT_CHUNK = 2000
 
-HISTORY_TYPES = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 EVENT = "event"
 CHECK = "check"
 
