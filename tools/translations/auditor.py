@@ -18,8 +18,6 @@ ZH = {
     "What": "操作",
     "Who": "操作人",
     "Why": "原因",
-    "Changes": "变更",
-    "Created": "创建",
     "Changed": "修改",
     "Deleted": "删除",
     "Earlier": "更早",
