@@ -31,6 +31,7 @@ from complaints_site.common.exceptions import (
     PermissionDeniedError,
 )
 from complaints_site.common.history import stamp
+from complaints_site.common.services import tombstone_record
 
 CASE_PERMS = ("view_case", "change_case")
 
@@ -65,6 +66,9 @@ def team_member_remove(*, team: Team, user: Any, actor: Actor, reason: str) -> N
     membership = TeamMembership.objects.filter(team=team, user=user).first()
     if membership is None:
         return
+    # The one deletion in the product: it leaves a tombstone (who, when, why) next to the
+    # history row simple-history writes for the delete.
+    tombstone_record(instance=membership, actor=actor, reason=reason)
     stamp(membership, actor=actor, reason=reason)
     membership.delete()
     user.groups.remove(team.group)

@@ -159,3 +159,13 @@ def test_history_rows_are_readable(case_factory, team, staff, django_assert_max_
     priority = {c.field: c for c in rows[3].changes}["priority"]
     assert priority.new.startswith("P1")
     assert rows[3].record.history_change_reason == "t0"
+
+
+def test_removing_a_team_member_leaves_a_tombstone(team, staff):
+    from complaints_site.common.models import Tombstone
+
+    member = staff("Support agent", teams=[team])
+    team_member_remove(team=team, user=member, actor=SYSTEM, reason="moved to Security")
+    tombstone = Tombstone.objects.get(model_label="cases.TeamMembership")
+    assert tombstone.reason == "moved to Security"
+    assert tombstone.actor_label == "system:tests"
