@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from cases.models import (
     Case,
     CaseGroupObjectPermission,
+    CaseRecusal,
     CaseTransaction,
     CaseUserObjectPermission,
     Evidence,
@@ -36,6 +37,10 @@ def case_list_for_staff(*, user: Any) -> QuerySet[Case]:
     qs = Case.objects.select_related("team", "assignee")
     if not is_active_staff(user):
         return qs.none()
+    # Recusal is a deny rule guardian does not have: a recused person loses the case on every
+    # path, superusers and auditors included, until a compliance officer lifts it.
+    recused = CaseRecusal.objects.filter(case=OuterRef("pk"), user=user, lifted_at__isnull=True)
+    qs = qs.exclude(Exists(recused))
     if may_view_all_cases(user):
         return qs
     perm_id = _view_case_permission_id()

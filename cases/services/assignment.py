@@ -76,14 +76,21 @@ def team_member_remove(*, team: Team, user: Any, actor: Actor, reason: str) -> N
 
 def staff_profile_ensure(*, user: Any, actor: Actor, **fields: Any) -> StaffProfile:
     profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
+    previous_account = profile.exchange_account_id
     changed = profile.pk is None
     for key, value in fields.items():
         if getattr(profile, key) != value:
             setattr(profile, key, value)
             changed = True
+    linked_account = previous_account != profile.exchange_account_id
     if changed:
         stamp(profile, actor=actor, reason="Staff profile updated")
         profile.save()
+    if linked_account and profile.exchange_account_id:
+        # A newly linked own account may be a party of open cases: a late conflict.
+        from cases.services.recusal import recusal_sweep_for_user
+
+        recusal_sweep_for_user(user=user)
     return profile
 
 
@@ -128,8 +135,25 @@ def _revoke(case: Case, *, user: Any = None, group: Group | None = None) -> None
         remove_perm(perm, user or group, case)
 
 
-@transaction.atomic
 def case_assign(
+    *,
+    case: Case,
+    actor: Actor,
+    reason: str,
+    team: Team | None = None,
+    assignee: Any = None,
+) -> Case:
+    """Set the case's team and handler; see `_case_assign`. A new handler passes the recusal
+    check first (recorded even when refused; raises PermissionDeniedError naming the rule)."""
+    if assignee is not None and assignee.pk != case.assignee_id:
+        from cases.services.recusal import recusal_check
+
+        recusal_check(case=case, user=assignee, act="assign", actor=actor)
+    return _case_assign(case=case, actor=actor, reason=reason, team=team, assignee=assignee)
+
+
+@transaction.atomic
+def _case_assign(
     *,
     case: Case,
     actor: Actor,

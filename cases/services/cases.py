@@ -65,6 +65,8 @@ def case_open(
     team: Team | None = None,
     assignee=None,
     event_data: dict | None = None,
+    counterparty_account_id: str = "",
+    appeal_of: Case | None = None,
 ) -> Case:
     """Register a new case with a fresh reference and its clocks; one history row, one event.
 
@@ -119,6 +121,8 @@ def case_open(
             redactions=redactions,
             txids=txids,
             event_data=event_data,
+            counterparty_account_id=counterparty_account_id,
+            appeal_of=appeal_of,
         )
 
 
@@ -143,6 +147,8 @@ def _case_create(
     redactions: Iterable[str],
     txids: list[str],
     event_data: dict | None,
+    counterparty_account_id: str = "",
+    appeal_of: Case | None = None,
 ) -> Case:
     case = Case(
         reference=next_case_reference(),
@@ -160,6 +166,8 @@ def _case_create(
         customer=customer,
         intake_client=intake_client,
         team=team,
+        counterparty_account_id=(counterparty_account_id or "").strip()[:64],
+        appeal_of=appeal_of,
         assignee=assignee,
         received_at=received_at or timezone.now(),
     )

@@ -147,6 +147,11 @@ def case_transition(
         )
     _method(case, transition)
     inputs = _validate_inputs(transition, data)
+    if not isinstance(actor, SystemActor):
+        # Recusal first, in its own transaction: a refused attempt stays on the record.
+        from cases.services.recusal import recusal_check
+
+        recusal_check(case=case, user=actor, act=f"transition:{transition}", actor=actor)
     try:
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)

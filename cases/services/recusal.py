@@ -1,0 +1,260 @@
+"""Recusal: checks on every act, conflict declarations, late conflicts, compliance overrides.
+
+`recusal_check` runs before a person acts on a case (assignment of them, every transition they
+run; approvals and quality review call it too). It records the check in the `RecusalCheck`
+ledger and, on a conflict, bars the person from the case with a `CaseRecusal` row, which every
+read path honours (`cases.selectors.case_list_for_staff`), and refuses naming the rule. The
+record is written in its own transaction before the refusal is raised, so a refused attempt is
+never lost with the act it refused. Only a compliance officer lifts a recusal, with a reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import roles
+from cases.enums import OPEN_STATES
+from cases.models import (
+    Case,
+    CaseParticipant,
+    CaseRecusal,
+    CheckOutcome,
+    ConflictDeclaration,
+    DeclarationStatus,
+    RecusalCheck,
+    StaffProfile,
+)
+from cases.recusal_rules import Conflict, recusal_conflicts
+from cases.services.events import case_event_record
+from complaints_site.common.actors import Actor, SystemActor, actor_label
+from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
+from complaints_site.common.history import stamp
+
+SWEEP_ACTOR = SystemActor("recusal")
+
+
+def may_override_recusal(user: Any) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.groups.filter(name=roles.COMPLIANCE_OFFICER).exists())
+    )
+
+
+def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseRecusal:
+    active = CaseRecusal.objects.filter(
+        case=case, user=user, rule=conflict.rule, lifted_at__isnull=True
+    ).first()
+    if active is not None:
+        return active
+    recusal = CaseRecusal(case=case, user=user, rule=conflict.rule, detail=conflict.detail[:300])
+    stamp(recusal, actor=actor, reason=f"Recused: {conflict.rule}")
+    recusal.save()
+    case_event_record(
+        case=case,
+        type="case.recusal.recused",
+        actor=actor,
+        reason=conflict.sentence,
+        data={"user": user.get_username(), "rule": conflict.rule, "detail": conflict.detail},
+    )
+    return recusal
+
+
+def recusal_check(
+    *,
+    case: Case,
+    user: Any,
+    act: str,
+    actor: Actor,
+    extra: tuple[Conflict, ...] = (),
+) -> None:
+    """Check that `user` may take part in `act` on `case`; record the check.
+
+    Raises PermissionDeniedError naming the first rule that bars them (unless a compliance
+    officer overrode that rule for them on this case).
+    """
+    conflicts = [*recusal_conflicts(case=case, user=user), *extra]
+    overridden_rules = set(
+        CaseRecusal.objects.filter(case=case, user=user, lifted_at__isnull=False).values_list(
+            "rule", flat=True
+        )
+    )
+    refused = [c for c in conflicts if c.rule not in overridden_rules]
+    overridden = [c for c in conflicts if c.rule in overridden_rules]
+    if refused:
+        outcome, rule = CheckOutcome.REFUSED, refused[0].rule
+    elif overridden:
+        outcome, rule = CheckOutcome.OVERRIDDEN, overridden[0].rule
+    else:
+        outcome, rule = CheckOutcome.ALLOWED, ""
+    with transaction.atomic():
+        RecusalCheck.objects.create(
+            case=case,
+            user=user,
+            act=act[:60],
+            outcome=outcome,
+            rule=rule,
+            actor_label=actor_label(actor),
+        )
+        for conflict in refused:
+            _recuse(case=case, user=user, conflict=conflict, actor=actor)
+    if refused:
+        raise PermissionDeniedError(
+            _("%(user)s may not act on this case. %(rule)s")
+            % {"user": user.get_username(), "rule": refused[0].sentence},
+            extra={"rule": refused[0].rule},
+        )
+
+
+@transaction.atomic
+def recusal_override(*, recusal: CaseRecusal, actor: Any, reason: str) -> CaseRecusal:
+    """A compliance officer lets the person act despite the rule, with a written reason."""
+    if not may_override_recusal(actor):
+        raise PermissionDeniedError(_("Only a compliance officer may override a recusal."))
+    if not (reason or "").strip():
+        raise ApplicationError(
+            _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}
+        )
+    locked = CaseRecusal.objects.select_for_update().get(pk=recusal.pk)
+    if locked.lifted_at is not None:
+        return locked
+    locked.lifted_at = timezone.now()
+    locked.lifted_by = actor
+    locked.lift_reason = reason.strip()
+    stamp(locked, actor=actor, reason=reason.strip())
+    locked.save()
+    case_event_record(
+        case=locked.case,
+        type="case.recusal.overridden",
+        actor=actor,
+        reason=reason.strip(),
+        data={"user": locked.user.get_username(), "rule": locked.rule},
+    )
+    return locked
+
+
+def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Case]:
+    """A conflict found late (a declaration, a linked account, a participant record): bar the
+    person from every open case it touches at once, and take the ones assigned to them away
+    from them (their object permissions go with the assignment), asking the team lead to
+    reassign. Set-based: one query finds the cases by account, one by participation."""
+    from cases.services.assignment import case_assign
+
+    accounts = set(
+        StaffProfile.objects.filter(user=user)
+        .exclude(exchange_account_id="")
+        .values_list("exchange_account_id", flat=True)
+    ) | set(
+        ConflictDeclaration.objects.filter(
+            staff=user, status__in=(DeclarationStatus.PENDING, DeclarationStatus.ACCEPTED)
+        )
+        .exclude(exchange_account_id="")
+        .values_list("exchange_account_id", flat=True)
+    )
+    by_account = Q(complainant_account_id__in=accounts) | Q(counterparty_account_id__in=accounts)
+    by_part = Q(pk__in=CaseParticipant.objects.filter(user=user).values("case_id"))
+    candidates = Case.objects.filter(state__in=OPEN_STATES).filter(
+        (by_account if accounts else Q(pk__in=[])) | by_part
+    )
+    touched = []
+    for case in candidates.select_related("team"):
+        conflicts = recusal_conflicts(case=case, user=user)
+        if not conflicts:
+            continue
+        with transaction.atomic():
+            for conflict in conflicts:
+                _recuse(case=case, user=user, conflict=conflict, actor=actor)
+            if case.assignee_id == user.pk:
+                case = case_assign(
+                    case=case,
+                    actor=actor,
+                    reason=f"Recused: {conflicts[0].rule}",
+                    team=case.team,
+                    assignee=None,
+                )
+                case_event_record(
+                    case=case,
+                    type="case.recusal.reassignment_needed",
+                    actor=actor,
+                    reason=conflicts[0].sentence,
+                    data={
+                        "user": user.get_username(),
+                        "lead": case.team.lead.get_username()
+                        if case.team and case.team.lead_id
+                        else None,
+                    },
+                )
+        touched.append(case)
+    return touched
+
+
+@transaction.atomic
+def conflict_declaration_submit(
+    *,
+    staff: Any,
+    actor: Any,
+    kind: str,
+    exchange_account_id: str = "",
+    related_party: str = "",
+    details: str = "",
+) -> ConflictDeclaration:
+    """A staff member declares a conflict; it counts at once (pending review) and bars them
+    from the cases it touches."""
+    if actor.pk != staff.pk and not may_override_recusal(actor):
+        raise PermissionDeniedError(_("Staff declare their own conflicts."))
+    if not (exchange_account_id.strip() or related_party.strip()):
+        raise ApplicationError(
+            _("Name the related account or party."),
+            extra={"errors": {"exchange_account_id": [_("Required.")]}},
+        )
+    declaration = ConflictDeclaration(
+        staff=staff,
+        kind=kind,
+        exchange_account_id=exchange_account_id.strip()[:64],
+        related_party=related_party.strip()[:200],
+        details=details,
+    )
+    stamp(declaration, actor=actor, reason="Declared")
+    declaration.save()
+    recusal_sweep_for_user(user=staff)
+    return declaration
+
+
+@transaction.atomic
+def conflict_declaration_review(
+    *, declaration: ConflictDeclaration, actor: Any, accept: bool, note: str
+) -> ConflictDeclaration:
+    """A compliance officer accepts or rejects a declaration, with a note."""
+    if not may_override_recusal(actor):
+        raise PermissionDeniedError(_("Only a compliance officer may review declarations."))
+    locked = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
+    locked.status = DeclarationStatus.ACCEPTED if accept else DeclarationStatus.REJECTED
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    locked.review_note = note.strip()
+    stamp(locked, actor=actor, reason=note.strip() or locked.status)
+    locked.save()
+    if accept:
+        recusal_sweep_for_user(user=locked.staff)
+    return locked
+
+
+@transaction.atomic
+def case_participant_add(
+    *, case: Case, user: Any, role: str, source: str, actor: Actor
+) -> CaseParticipant:
+    """Record that `user` took part in the action the case is about; they are recused."""
+    participant = CaseParticipant.objects.filter(case=case, user=user, role=role).first()
+    if participant is None:
+        participant = CaseParticipant(case=case, user=user, role=role, source=source[:200])
+        stamp(participant, actor=actor, reason="Participant recorded")
+        participant.save()
+    recusal_sweep_for_user(user=user)
+    return participant
