@@ -590,5 +590,6 @@ class StaffProfileAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-# The outbox screens live in their own module; registering them here keeps one admin entry.
-from cases import admin_outbox  # noqa: E402, F401
+# The outbox and the conflicts-of-interest screens live in their own modules; importing them
+# here registers them with the one admin entry point.
+from cases import admin_outbox, admin_recusal  # noqa: E402, F401

@@ -241,6 +241,13 @@ def main() -> int:
     missing = []
     out = []
     for entry in entries:
+        plural = re.search(r'^msgid ((?:".*"\n?)+)msgid_plural ', entry, re.M)
+        if plural and _unquote(plural.group(1)) in table:
+            # Chinese has one plural form: msgstr[0] is all it needs.
+            text_zh = table[_unquote(plural.group(1))]
+            entry = re.sub(r"^msgstr\[0\] .*$", "msgstr[0] " + _quote(text_zh), entry, flags=re.M)
+            entry = entry.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
+            entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
         m = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', entry, re.M)
         if m and "msgid_plural" not in entry:
             msgid = _unquote(m.group(1))

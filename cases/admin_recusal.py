@@ -1,0 +1,195 @@
+"""Conflicts of interest in the staff site: declarations (staff declare, compliance reviews),
+recusals (compliance overrides with a reason), and the ledger of every check (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from cases import policies
+from cases.admin import ReadOnlyAdminMixin
+from cases.models import CaseRecusal, ConflictDeclaration, ConflictKind, RecusalCheck
+from cases.services.recusal import (
+    conflict_declaration_review,
+    conflict_declaration_submit,
+    may_override_recusal,
+    recusal_override,
+)
+from complaints_site.common.exceptions import ApplicationError
+
+
+class DeclarationForm(forms.ModelForm):
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["kind", "exchange_account_id", "related_party", "details"]
+
+
+class ReviewForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Accept")), ("0", _("Reject"))],
+        coerce=lambda v: v == "1",
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    """Staff see and declare their own conflicts; compliance officers see all and review."""
+
+    form = DeclarationForm
+    list_display = ["created_at", "staff", "kind", "exchange_account_id", "status", "reviewed_by"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["staff", "reviewed_by"]
+    search_fields = ["=exchange_account_id", "=staff__username"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if may_override_recusal(request.user) or policies.may_view_all_cases(request.user):
+            return queryset
+        return queryset.filter(staff=request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = conflict_declaration_submit(
+            staff=request.user,
+            actor=request.user,
+            kind=form.cleaned_data["kind"] or ConflictKind.RELATED_ACCOUNT,
+            exchange_account_id=form.cleaned_data["exchange_account_id"],
+            related_party=form.cleaned_data["related_party"],
+            details=form.cleaned_data["details"],
+        )
+        obj.pk, obj.staff, obj.status = created.pk, created.staff, created.status
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="cases_conflictdeclaration_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, pk: int):
+        declaration = get_object_or_404(ConflictDeclaration, pk=pk)
+        if not may_override_recusal(request.user):
+            return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            conflict_declaration_review(
+                declaration=declaration,
+                actor=request.user,
+                accept=form.cleaned_data["accept"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Declaration reviewed."))
+            return HttpResponseRedirect(reverse("admin:cases_conflictdeclaration_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review declaration"),
+            "object": declaration,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+
+
+@admin.register(CaseRecusal)
+class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who is barred from which case and why; compliance officers override with a reason."""
+
+    list_display = ["created_at", "case", "user", "rule", "detail", "lifted_at", "lifted_by"]
+    list_filter = ["rule"]
+    list_select_related = ["case", "user", "lifted_by"]
+    search_fields = ["=case__reference", "=user__username"]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if may_override_recusal(request.user) or policies.may_view_all_cases(request.user):
+            return queryset
+        return queryset.filter(user=request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/override/",
+                self.admin_site.admin_view(self.override_view),
+                name="cases_caserecusal_override",
+            ),
+            *super().get_urls(),
+        ]
+
+    def override_view(self, request: HttpRequest, pk: int):
+        recusal = get_object_or_404(CaseRecusal, pk=pk)
+        if not may_override_recusal(request.user):
+            return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
+        form = OverrideForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                recusal_override(
+                    recusal=recusal, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Recusal overridden."))
+                return HttpResponseRedirect(reverse("admin:cases_caserecusal_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Override recusal"),
+            "object": recusal,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+
+
+@admin.register(RecusalCheck)
+class RecusalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every check, refusal and override: auditors and compliance read it."""
+
+    list_display = ["created_at", "case", "user", "act", "outcome", "rule", "actor_label"]
+    list_filter = ["outcome", "rule"]
+    list_select_related = ["case", "user"]
+    search_fields = ["=case__reference", "=user__username"]
+    show_full_result_count = False
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policies.may_view_all_cases(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policies.may_view_all_cases(request.user)
