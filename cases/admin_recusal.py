@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin import ReadOnlyAdminMixin
-from cases.models import CaseRecusal, ConflictDeclaration, ConflictKind, RecusalCheck
+from cases.models import (
+    CaseRecusal,
+    ConflictDeclaration,
+    ConflictKind,
+    QualityReview,
+    RecusalCheck,
+)
+from cases.services.quality import quality_review_complete
 from cases.services.recusal import (
     conflict_declaration_review,
     conflict_declaration_submit,
@@ -193,3 +200,89 @@ class RecusalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return policies.may_view_all_cases(request.user)
+
+
+class ScoreSheetForm(forms.Form):
+    classification_score = forms.IntegerField(label=_("classification"), min_value=1, max_value=5)
+    fairness_score = forms.IntegerField(
+        label=_("fairness of the finding"), min_value=1, max_value=5
+    )
+    timeliness_score = forms.IntegerField(label=_("timeliness"), min_value=1, max_value=5)
+    communication_score = forms.IntegerField(label=_("communication"), min_value=1, max_value=5)
+    findings = forms.CharField(
+        label=_("findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+@admin.register(QualityReview)
+class QualityReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Review tasks: reviewers see theirs and fill the score sheet; leads, auditors and
+    compliance see all."""
+
+    list_display = [
+        "period",
+        "case",
+        "stratum",
+        "reviewer",
+        "status",
+        "classification_score",
+        "fairness_score",
+        "timeliness_score",
+        "communication_score",
+    ]
+    list_filter = ["status", "period"]
+    list_select_related = ["case", "reviewer"]
+    search_fields = ["=case__reference", "=reviewer__username"]
+    show_full_result_count = False
+
+    def _sees_all(self, request: HttpRequest) -> bool:
+        user = request.user
+        return (
+            user.is_superuser
+            or user.has_perm("cases.assign_case")
+            or (policies.may_view_all_cases(user))
+        )
+
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        return queryset if self._sees_all(request) else queryset.filter(reviewer=request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return policies.is_active_staff(request.user)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/score/",
+                self.admin_site.admin_view(self.score_view),
+                name="cases_qualityreview_score",
+            ),
+            *super().get_urls(),
+        ]
+
+    def score_view(self, request: HttpRequest, pk: int):
+        review = get_object_or_404(self.get_queryset(request), pk=pk)
+        form = ScoreSheetForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            findings = data.pop("findings")
+            try:
+                quality_review_complete(
+                    review=review, actor=request.user, findings=findings, **data
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Review completed."))
+                return HttpResponseRedirect(reverse("admin:cases_qualityreview_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Score sheet"),
+            "object": review,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/recusal/form.html", context)

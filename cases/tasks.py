@@ -22,3 +22,18 @@ def notifications_deliver_due() -> int:
     return sum(
         _deliver(notification_id=pk, actor=actor) == "sent" for pk in notifications_due_ids()
     )
+
+
+@shared_task(name="cases.tasks.quality_review_sample_previous_month", ignore_result=True)
+def quality_review_sample_previous_month() -> int:
+    """Monthly: sample last month's closed cases for quality review (idempotent)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.services.quality import quality_review_sample
+
+    last_month = timezone.now().date().replace(day=1) - timedelta(days=1)
+    return len(
+        quality_review_sample(period=last_month, actor=SystemActor("task:quality_review_sample"))
+    )

@@ -5,6 +5,7 @@
 
 from datetime import timedelta
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from cases.storage import evidence_storage_settings
@@ -157,6 +158,8 @@ REPLY_TO_ADDRESS = env.str("REPLY_TO_ADDRESS", default=DEFAULT_FROM_EMAIL)
 # Notification delivery: attempts before giving up, first retry delay (doubles each time).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
+# Internal quality review: the share of each month's closed cases sampled per stratum.
+QUALITY_REVIEW_SHARE = env.float("QUALITY_REVIEW_SHARE", default=0.05)
 # Where a new case goes before a team lead or the routing rules move it (team code).
 INTAKE_DEFAULT_TEAM = env.str("INTAKE_DEFAULT_TEAM", default="support")
 
@@ -175,6 +178,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE: dict = {
+    "quality-review-sample": {
+        "task": "cases.tasks.quality_review_sample_previous_month",
+        # The 1st of every month, 03:00 UTC; idempotent, so a rerun samples nothing twice.
+        "schedule": crontab(minute=0, hour=3, day_of_month=1),
+    },
     "notifications-retry": {
         "task": "cases.tasks.notifications_deliver_due",
         "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),

@@ -80,4 +80,11 @@ ZH: dict[str, str] = {
     "Search": "搜索",
     "Only a compliance officer may do this.": "只有合规官可以执行此操作。",
     "Save": "保存",
+    "Review completed.": "检查已完成。",
+    "Score sheet": "评分表",
+    "You may not assign quality reviews.": "您无权分派质量检查。",
+    "This review is completed.": "该检查已完成。",
+    "Only the assigned reviewer completes this review.": "只有被分派的审核人可以完成该检查。",
+    "A score from 1 to 5.": "评分须为 1 到 5。",
+    "Invalid score sheet.": "评分表无效。",
 }
