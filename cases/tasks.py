@@ -37,3 +37,11 @@ def quality_review_sample_previous_month() -> int:
     return len(
         quality_review_sample(period=last_month, actor=SystemActor("task:quality_review_sample"))
     )
+
+
+@shared_task(name="cases.tasks.recusal_notify_lead", acks_late=True, ignore_result=True)
+def recusal_notify_lead(case_id: int, lead_id: int) -> bool:
+    """Email the team lead that a recused handler's case needs reassignment."""
+    from cases.services.recusal import recusal_lead_notice_send
+
+    return recusal_lead_notice_send(case_id=case_id, lead_id=lead_id)

@@ -35,6 +35,7 @@ from cases.services.cases import case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
 from cases.services.notifications import notification_queue
+from cases.services.recusal import recusal_bar_at_intake, staff_conflicted_with_accounts
 from cases.services.routing import routing_pick_handler, routing_route_for
 from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.exceptions import ApplicationError, ConflictError
@@ -190,17 +191,21 @@ def _message_record(
     return message
 
 
-def _intake_route(submission: IntakeSubmission) -> tuple[Team | None, Any]:
+def _intake_route(submission: IntakeSubmission, *, conflicted: set[int]) -> tuple[Team | None, Any]:
     """The first team (by routing rule on category, language and channel; else the default
-    team) and, when the rule auto-assigns, the least-loaded fitting handler in it (or None).
-    One query when a rule matches (two when none does), one more to pick a handler."""
+    team) and, when the rule auto-assigns, the least-loaded fitting handler in it (or None),
+    never one of the `conflicted` staff. One query when a rule matches (two when none does),
+    one more to pick a handler."""
     route = routing_route_for(
         category=submission.category, locale=submission.locale, channel=submission.channel
     )
     assignee = None
     if route.auto_assign and route.team is not None:
         assignee = routing_pick_handler(
-            team=route.team, category=submission.category, locale=submission.locale
+            team=route.team,
+            category=submission.category,
+            locale=submission.locale,
+            exclude=tuple(conflicted),
         )
     return route.team, assignee
 
@@ -223,10 +228,12 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
         text=f"{subject.text}\n{description.text}",
     )
     customer = _customer_for(submission)
-    team, assignee = _intake_route(submission)
     account_id = submission.account_id
     if not account_id and customer is not None and hasattr(customer, "customer_profile"):
         account_id = customer.customer_profile.exchange_account_id
+    # Staff whose own or declared account this is: never assigned, barred from the case.
+    conflicted = staff_conflicted_with_accounts({(account_id or "").strip()})
+    team, assignee = _intake_route(submission, conflicted=conflicted)
     case = case_open(
         actor=actor,
         category=submission.category,
@@ -255,6 +262,8 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
             "redactions": list(redactions),
         },
     )
+    if conflicted:
+        recusal_bar_at_intake(case=case, user_ids=conflicted, actor=actor)
     message = _message_record(
         case=case,
         actor=actor,

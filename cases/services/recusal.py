@@ -67,6 +67,64 @@ def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseR
     return recusal
 
 
+def _notify_lead(case_id: int, lead_id: int) -> None:
+    from cases.tasks import recusal_notify_lead
+
+    recusal_notify_lead.delay(case_id, lead_id)
+
+
+def recusal_lead_notice_send(*, case_id: int, lead_id: int) -> bool:
+    """Tell the team lead by email that a case lost its handler to a recusal and needs
+    reassignment (no personal data of the customer in the mail: the reference only)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage
+
+    case = Case.objects.filter(pk=case_id).only("reference").first()
+    lead = get_user_model().objects.filter(pk=lead_id, is_active=True).first()
+    if case is None or lead is None or not lead.email:
+        return False
+    EmailMessage(
+        subject=_("[%(ref)s] Reassignment needed: the handler was recused")
+        % {"ref": case.reference},
+        body=_(
+            "The handler of case %(ref)s was recused because of a conflict of interest and "
+            "the case is unassigned. Please assign it to someone else."
+        )
+        % {"ref": case.reference},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[lead.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    ).send()
+    return True
+
+
+def staff_conflicted_with_accounts(accounts: set[str]) -> set[int]:
+    """Ids of staff whose own or declared (pending/accepted) exchange account is among
+    `accounts`: one query, run for every new case, almost always empty."""
+    accounts = {a for a in accounts if a}
+    if not accounts:
+        return set()
+    own = StaffProfile.objects.filter(exchange_account_id__in=accounts).values_list(
+        "user_id", flat=True
+    )
+    declared = ConflictDeclaration.objects.filter(
+        exchange_account_id__in=accounts,
+        status__in=(DeclarationStatus.PENDING, DeclarationStatus.ACCEPTED),
+    ).values_list("staff_id", flat=True)
+    return set(own.union(declared))
+
+
+def recusal_bar_at_intake(*, case: Case, user_ids: set[int], actor: Actor) -> None:
+    """A new case about a staff member's own or declared account: bar them from it at birth,
+    so it never shows in their team's queue."""
+    from django.contrib.auth import get_user_model
+
+    for user in get_user_model().objects.filter(pk__in=user_ids):
+        for conflict in recusal_conflicts(case=case, user=user):
+            _recuse(case=case, user=user, conflict=conflict, actor=actor)
+
+
 def recusal_check(
     *,
     case: Case,
@@ -179,6 +237,11 @@ def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Cas
                     team=case.team,
                     assignee=None,
                 )
+                if case.team and case.team.lead_id:
+                    transaction.on_commit(
+                        lambda c=case.pk, lead=case.team.lead_id: _notify_lead(c, lead),
+                        robust=True,
+                    )
                 case_event_record(
                     case=case,
                     type="case.recusal.reassignment_needed",

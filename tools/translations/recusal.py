@@ -87,4 +87,6 @@ ZH: dict[str, str] = {
     "Only the assigned reviewer completes this review.": "只有被分派的审核人可以完成该检查。",
     "A score from 1 to 5.": "评分须为 1 到 5。",
     "Invalid score sheet.": "评分表无效。",
+    "[%(ref)s] Reassignment needed: the handler was recused": "[%(ref)s] 需要重新分派：处理人已回避",
+    "The handler of case %(ref)s was recused because of a conflict of interest and the case is unassigned. Please assign it to someone else.": "案件 %(ref)s 的处理人因利益冲突已回避，该案件目前无人处理，请重新分派。",
 }

@@ -120,12 +120,27 @@ def test_every_allowed_act_is_checked_and_recorded(case, handler, team):
     assert ("transition:start_assessment", "allowed") in acts
 
 
-def test_a_late_conflict_unassigns_and_removes_access_at_once(case, handler, team, client):
+def test_a_late_conflict_unassigns_and_removes_access_at_once(
+    case, handler, team, client, staff, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from cases.services.assignment import team_create, team_member_add
+
+    lead = staff("Team lead", username="lena")
+    lead.email = "lena@exchange.example"
+    lead.save()
+    team = team_create(code="disputes", name="Disputes", actor=SYSTEM, lead=lead)
+    team_member_add(team=team, user=handler, actor=SYSTEM)
     case = case_assign(case=case, actor=SYSTEM, reason="setup", team=team, assignee=handler)
     assert case_list_for_staff(user=handler).filter(pk=case.pk).exists()
-    conflict_declaration_submit(
-        staff=handler, actor=handler, kind="related_account", exchange_account_id=ACCOUNT
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        conflict_declaration_submit(
+            staff=handler, actor=handler, kind="related_account", exchange_account_id=ACCOUNT
+        )
+    (notice,) = mail.outbox
+    assert notice.to == ["lena@exchange.example"]
+    assert case.reference in notice.subject
     case.refresh_from_db()
     assert case.assignee is None
     assert not case_list_for_staff(user=handler).filter(pk=case.pk).exists()
@@ -164,3 +179,18 @@ def test_maker_checker_and_quality_review_rules(case, handler, team):
     assert approver_conflict(approver=handler, proposer=None) is None
     case = case_assign(case=case, actor=SYSTEM, reason="setup", team=team, assignee=handler)
     assert reviewer_conflict(case=case, reviewer=handler).rule == REVIEWER_IS_HANDLER
+
+
+def test_a_case_about_a_staff_members_own_account_is_barred_from_them_at_intake(staff):
+    from cases.services.intake import intake_submit
+    from tests.factories.cases import make_team, submission
+
+    support = make_team("support", "Customer support")
+    agent = staff("Support agent", teams=[support], username="amy")
+    colleague = staff("Support agent", teams=[support], username="ben")
+    staff_profile_ensure(user=agent, actor=SYSTEM, exchange_account_id="UID-AMY")
+    case = intake_submit(submission=submission(account_id="UID-AMY"), actor=SYSTEM).case
+    assert case.team == support
+    assert not case_list_for_staff(user=agent).filter(pk=case.pk).exists()
+    assert case_list_for_staff(user=colleague).filter(pk=case.pk).exists()
+    assert CaseRecusal.objects.get(case=case, user=agent).rule == OWN_ACCOUNT
