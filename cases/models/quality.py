@@ -1,6 +1,7 @@
 """Internal quality review (内部审计): a monthly sample of closed cases, scored by reviewers who
 did not handle them."""
 
+import pgtrigger
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -71,3 +72,9 @@ class QualityReview(models.Model):
 
 
 make_history_append_only(QualityReview)
+
+# Records of conflicts and reviews are never deleted, not even by raw SQL (PostgreSQL).
+for _model in (QualityReview,):
+    pgtrigger.register(pgtrigger.Protect(name="record_no_delete", operation=pgtrigger.Delete))(
+        _model
+    )

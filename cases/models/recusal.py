@@ -176,3 +176,13 @@ class RecusalCheck(models.Model):
 
 for _model in (ConflictDeclaration, CaseParticipant, CaseRecusal):
     make_history_append_only(_model)
+
+# Records of conflicts and reviews are never deleted, not even by raw SQL (PostgreSQL).
+for _model in (
+    ConflictDeclaration,
+    CaseParticipant,
+    CaseRecusal,
+):
+    pgtrigger.register(pgtrigger.Protect(name="record_no_delete", operation=pgtrigger.Delete))(
+        _model
+    )

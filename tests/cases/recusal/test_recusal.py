@@ -194,3 +194,21 @@ def test_a_case_about_a_staff_members_own_account_is_barred_from_them_at_intake(
     assert not case_list_for_staff(user=agent).filter(pk=case.pk).exists()
     assert case_list_for_staff(user=colleague).filter(pk=case.pk).exists()
     assert CaseRecusal.objects.get(case=case, user=agent).rule == OWN_ACCOUNT
+
+
+@pytest.mark.postgres
+def test_recusal_records_cannot_be_deleted_even_by_raw_sql(case, handler):
+    from django.db import DatabaseError, connection, transaction
+
+    staff_profile_ensure(user=handler, actor=SYSTEM, exchange_account_id=ACCOUNT)
+    recusal = CaseRecusal.objects.get(case=case, user=handler)
+    check = RecusalCheck.objects.create(
+        case=case, user=handler, act="assign", outcome="allowed", actor_label="x"
+    )
+    for table, pk in (
+        (CaseRecusal._meta.db_table, recusal.pk),
+        (RecusalCheck._meta.db_table, check.pk),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
+    assert CaseRecusal.objects.filter(pk=recusal.pk).exists()
