@@ -105,13 +105,20 @@ def staff_conflicted_with_accounts(accounts: set[str]) -> set[int]:
     accounts = {a for a in accounts if a}
     if not accounts:
         return set()
-    own = StaffProfile.objects.filter(exchange_account_id__in=accounts).values_list(
-        "user_id", flat=True
+    # Unordered: SQLite refuses ORDER BY inside a UNION's parts.
+    own = (
+        StaffProfile.objects.filter(exchange_account_id__in=accounts)
+        .order_by()
+        .values_list("user_id", flat=True)
     )
-    declared = ConflictDeclaration.objects.filter(
-        exchange_account_id__in=accounts,
-        status__in=(DeclarationStatus.PENDING, DeclarationStatus.ACCEPTED),
-    ).values_list("staff_id", flat=True)
+    declared = (
+        ConflictDeclaration.objects.filter(
+            exchange_account_id__in=accounts,
+            status__in=(DeclarationStatus.PENDING, DeclarationStatus.ACCEPTED),
+        )
+        .order_by()
+        .values_list("staff_id", flat=True)
+    )
     return set(own.union(declared))
 
 
