@@ -51,6 +51,31 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def _form_page(request: HttpRequest, model_admin, *, obj, form, act, title, done, back):
+    """One small form page for an act on `obj`: validate, run `act(form.cleaned_data)` (a
+    service call; its ApplicationError becomes a form error), then go back to the list."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, done)
+            return HttpResponseRedirect(reverse(back))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "object": obj,
+        "form": form,
+        "opts": model_admin.model._meta,
+    }
+    return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+
+
+def _only_compliance(request: HttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
+
+
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(admin.ModelAdmin):
     """Staff see and declare their own conflicts; compliance officers see all and review."""
@@ -107,25 +132,22 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
     def review_view(self, request: HttpRequest, pk: int):
         declaration = get_object_or_404(ConflictDeclaration, pk=pk)
         if not may_override_recusal(request.user):
-            return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
-        form = ReviewForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            conflict_declaration_review(
+            return _only_compliance(request)
+        return _form_page(
+            request,
+            self,
+            obj=declaration,
+            form=ReviewForm(request.POST or None),
+            act=lambda data: conflict_declaration_review(
                 declaration=declaration,
                 actor=request.user,
-                accept=form.cleaned_data["accept"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("Declaration reviewed."))
-            return HttpResponseRedirect(reverse("admin:cases_conflictdeclaration_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Review declaration"),
-            "object": declaration,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+                accept=data["accept"],
+                note=data["note"],
+            ),
+            title=_("Review declaration"),
+            done=_("Declaration reviewed."),
+            back="admin:cases_conflictdeclaration_changelist",
+        )
 
 
 @admin.register(CaseRecusal)
@@ -163,26 +185,19 @@ class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def override_view(self, request: HttpRequest, pk: int):
         recusal = get_object_or_404(CaseRecusal, pk=pk)
         if not may_override_recusal(request.user):
-            return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
-        form = OverrideForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                recusal_override(
-                    recusal=recusal, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Recusal overridden."))
-                return HttpResponseRedirect(reverse("admin:cases_caserecusal_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Override recusal"),
-            "object": recusal,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+            return _only_compliance(request)
+        return _form_page(
+            request,
+            self,
+            obj=recusal,
+            form=OverrideForm(request.POST or None),
+            act=lambda data: recusal_override(
+                recusal=recusal, actor=request.user, reason=data["reason"]
+            ),
+            title=_("Override recusal"),
+            done=_("Recusal overridden."),
+            back="admin:cases_caserecusal_changelist",
+        )
 
 
 @admin.register(RecusalCheck)
@@ -265,24 +280,19 @@ class QualityReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def score_view(self, request: HttpRequest, pk: int):
         review = get_object_or_404(self.get_queryset(request), pk=pk)
-        form = ScoreSheetForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            findings = data.pop("findings")
-            try:
-                quality_review_complete(
-                    review=review, actor=request.user, findings=findings, **data
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Review completed."))
-                return HttpResponseRedirect(reverse("admin:cases_qualityreview_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Score sheet"),
-            "object": review,
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+
+        def complete(data: dict) -> None:
+            scores = dict(data)
+            findings = scores.pop("findings")
+            quality_review_complete(review=review, actor=request.user, findings=findings, **scores)
+
+        return _form_page(
+            request,
+            self,
+            obj=review,
+            form=ScoreSheetForm(request.POST or None),
+            act=complete,
+            title=_("Score sheet"),
+            done=_("Review completed."),
+            back="admin:cases_qualityreview_changelist",
+        )
