@@ -67,3 +67,35 @@ def test_the_check_ledger_is_for_auditors_at_a_fixed_cost(
     with django_assert_max_num_queries(8):
         response = client.get(url)
     assert len(response.context["cl"].result_list) == checks
+
+
+@pytest.mark.parametrize("rows", [2, 20])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:cases_conflictdeclaration_changelist",
+        "admin:cases_caserecusal_changelist",
+        "admin:cases_qualityreview_changelist",
+    ],
+)
+def test_conflict_and_review_lists_cost_the_same_for_few_and_many_rows(
+    client, staff, team, rows, url_name, django_assert_max_num_queries
+):
+    from datetime import date
+
+    from cases.models import QualityReview
+    from cases.services.recusal import conflict_declaration_submit
+
+    officer = staff("Compliance officer")
+    for i in range(rows):
+        member = staff("Case handler", teams=[team], username=f"h{i}")
+        case = make_case(team=team, complainant_account_id=f"UID-R{i}")
+        conflict_declaration_submit(
+            staff=member, actor=member, kind="related_account", exchange_account_id=f"UID-R{i}"
+        )
+        QualityReview.objects.create(case=case, period=date(2026, 10, 1), stratum="x/y")
+    client.force_login(officer)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == rows
