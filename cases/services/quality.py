@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -35,12 +36,12 @@ def _month(period: date) -> tuple[date, date]:
 
 
 def quality_review_sample(
-    *, period: date, actor: Actor, share: float | None = None, seed: Any = None
+    *, period: date, actor: Actor, share: Decimal | str | int | None = None, seed: Any = None
 ) -> list[QualityReview]:
     """Sample the cases closed in `period`'s month: in every (category, team) stratum at least
     one case, then `share` of it (``QUALITY_REVIEW_SHARE``). Idempotent per month: a case is
     sampled once per period, and a second run adds nothing."""
-    share = settings.QUALITY_REVIEW_SHARE if share is None else share
+    share = Decimal(str(settings.QUALITY_REVIEW_SHARE if share is None else share))
     start, end = _month(period)
     closed = Case.objects.filter(
         state=CaseState.CLOSED, closed_at__date__gte=start, closed_at__date__lt=end

@@ -4,6 +4,7 @@
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -159,7 +160,7 @@ REPLY_TO_ADDRESS = env.str("REPLY_TO_ADDRESS", default=DEFAULT_FROM_EMAIL)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
 # Internal quality review: the share of each month's closed cases sampled per stratum.
-QUALITY_REVIEW_SHARE = env.float("QUALITY_REVIEW_SHARE", default=0.05)
+QUALITY_REVIEW_SHARE = Decimal(env.str("QUALITY_REVIEW_SHARE", default="0.05"))
 # Where a new case goes before a team lead or the routing rules move it (team code).
 INTAKE_DEFAULT_TEAM = env.str("INTAKE_DEFAULT_TEAM", default="support")
 

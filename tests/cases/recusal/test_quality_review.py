@@ -42,7 +42,7 @@ def test_sample_is_stratified_and_idempotent(team, other_team):
     _closed(team, "fees")
     _closed(other_team, "trade_dispute")
     period = timezone.now().date()
-    sampled = quality_review_sample(period=period, actor=SYSTEM, share=0.2, seed=1)
+    sampled = quality_review_sample(period=period, actor=SYSTEM, share="0.2", seed=1)
     strata = sorted(r.stratum for r in sampled)
     # 20% of 10 is 2; the two small strata still get one each.
     assert strata == [
@@ -51,7 +51,7 @@ def test_sample_is_stratified_and_idempotent(team, other_team):
         "trade_dispute/complaints",
         "trade_dispute/security",
     ]
-    assert quality_review_sample(period=period, actor=SYSTEM, share=0.2, seed=1) == []
+    assert quality_review_sample(period=period, actor=SYSTEM, share="0.2", seed=1) == []
     assert QualityReview.objects.count() == 4
     last_month = period.replace(day=1) - timedelta(days=1)
     assert quality_review_sample(period=last_month, actor=SYSTEM) == []
