@@ -16,6 +16,9 @@ COMPLIANCE_OFFICER = "Compliance officer"
 AUDITOR = "Auditor"
 CONTENT_EDITOR = "Content editor"
 ARBITRATION_LIAISON = "Arbitration liaison"
+# Tech, Security and Legal staff: they answer the consultations sent to their team and see a
+# case only while their team is consulted on it.
+SPECIALIST = "Specialist (Tech, Security, Legal)"
 # Not a person: the exchange's own systems, holding an API token (`issue_api_token`).
 API_CLIENT = "Exchange API client"
 
@@ -36,6 +39,7 @@ _READ_HISTORY = [
     "cases.view_historicalevidence",
     "cases.view_historicalnotification",
     "cases.view_historicalcustomerprofile",
+    "cases.view_historicalconsultation",
 ]
 
 # The mail quarantine: support staff see it; leads release a message to a new case.
@@ -63,13 +67,21 @@ ROLES: dict[str, list[str]] = {
         *_READ_STAFF,
         *_READ_MAIL,
         "intake_channels.change_inboundemail",
+        "cases.answer_consultation",
     ],
     APPROVER: ["cases.approve_resolution"],
-    COMPLIANCE_OFFICER: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY, *_READ_MAIL],
+    COMPLIANCE_OFFICER: [
+        "cases.view_all_cases",
+        "cases.answer_consultation",
+        *_READ_STAFF,
+        *_READ_HISTORY,
+        *_READ_MAIL,
+    ],
     AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY, *_READ_MAIL],
     CONTENT_EDITOR: [],
     ARBITRATION_LIAISON: ["cases.refer_to_arbitration", "cases.close_case"],
     API_CLIENT: ["cases.use_intake_api"],
+    SPECIALIST: ["cases.answer_consultation"],
 }
 
 

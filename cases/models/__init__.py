@@ -9,8 +9,22 @@ from cases.models.correspondence import (
 )
 from cases.models.customers import CustomerProfile
 from cases.models.events import CaseEvent
-from cases.models.evidence import Evidence, EvidenceKind
+from cases.models.evidence import Evidence, EvidenceKind, Relevance
 from cases.models.intake import IdempotencyKey
+from cases.models.investigation import (
+    Consultation,
+    ConsultationStatus,
+    EvidenceAnnotation,
+    Snapshot,
+)
+from cases.models.ledger import (
+    LedgerAccount,
+    LedgerAccountStatus,
+    LedgerAction,
+    LedgerPrice,
+    LedgerRecord,
+    LedgerRecordKind,
+)
 from cases.models.quality import QualityReview, ReviewStatus
 from cases.models.recusal import (
     CaseParticipant,
@@ -36,11 +50,20 @@ __all__ = [
     "CheckOutcome",
     "ConflictDeclaration",
     "ConflictKind",
+    "Consultation",
+    "ConsultationStatus",
     "CustomerProfile",
     "DeclarationStatus",
     "Evidence",
+    "EvidenceAnnotation",
     "EvidenceKind",
     "IdempotencyKey",
+    "LedgerAccount",
+    "LedgerAccountStatus",
+    "LedgerAction",
+    "LedgerPrice",
+    "LedgerRecord",
+    "LedgerRecordKind",
     "Message",
     "MessageDirection",
     "Notification",
@@ -50,8 +73,10 @@ __all__ = [
     "QualityReview",
     "RecusalCheck",
     "ReferenceCounter",
+    "Relevance",
     "ReviewStatus",
     "RoutingRule",
+    "Snapshot",
     "StaffProfile",
     "Team",
     "TeamMembership",

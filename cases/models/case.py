@@ -57,6 +57,21 @@ def has_responsibility_finding(case: Case) -> bool:
     return bool(case.responsibility and case.responsibility_rationale.strip())
 
 
+@condition(_("A responsibility finding must cite at least one evidence item of this case."))
+def finding_cites_evidence(case: Case) -> bool:
+    cited = {int(pk) for pk in case.responsibility_evidence or [] if str(pk).isdigit()}
+    if not cited or len(cited) != len(case.responsibility_evidence):
+        return False
+    from cases.models.evidence import Evidence
+
+    return Evidence.objects.filter(case_id=case.pk, pk__in=cited).count() == len(cited)
+
+
+@condition(_("Write what the customer is asked to provide."))
+def has_info_request(case: Case) -> bool:
+    return bool(case.info_request.strip())
+
+
 @condition(_("Describe the proposed resolution."))
 def has_resolution_summary(case: Case) -> bool:
     return bool(case.resolution_summary.strip())
@@ -173,6 +188,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("responsibility"), max_length=40, choices=ResponsibilityParty.choices, blank=True
     )
     responsibility_rationale = models.TextField(_("responsibility rationale"), blank=True)
+    # The evidence items (ids, of this case) the finding relies on: at least one.
+    responsibility_evidence = models.JSONField(_("evidence relied on"), default=list, blank=True)
+    # What the customer was last asked to provide (`request_info`), sent by email and portal.
+    info_request = models.TextField(_("information requested"), blank=True)
+    # When the customer was reminded of an unanswered request (once per request).
+    info_reminder_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     resolution_summary = models.TextField(_("proposed resolution"), blank=True)
     final_response_text = models.TextField(_("final response"), blank=True)
 
@@ -222,6 +243,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["complainant_email"], name="case_email"),
             models.Index(fields=["team", "state"], name="case_team_state"),
             models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+            # The request-for-information sweep: cases waiting for the customer, oldest first.
+            models.Index(
+                fields=["paused_at"],
+                condition=models.Q(state="awaiting_customer"),
+                name="case_awaiting_since",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,11 +292,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[S.ASSESSING, S.INVESTIGATING],
         target=S.AWAITING_CUSTOMER,
         permission=may("investigate_case"),
+        conditions=[has_info_request],
     )
     def request_info(self) -> None:
         """Ask the user for more; the clock stops until they answer."""
         self.state_before_pause = self.state
         self.paused_at = timezone.now()
+        self.info_reminder_at = None
 
     @transition(
         field=state,
@@ -278,10 +307,20 @@ class Case(ConcurrentTransitionMixin, models.Model):
         permission=may("investigate_case"),
     )
     def resume(self) -> str:
-        """The user answered (or the handler goes on without); back to the step that asked."""
+        """The user answered (or the handler goes on without); back to the step that asked.
+
+        The service-level clocks resume where they stopped: their due dates move by the time
+        spent waiting. The regulatory final-response deadline does not move.
+        """
         if self.paused_at:
-            self.paused_total += timezone.now() - self.paused_at
+            waited = timezone.now() - self.paused_at
+            self.paused_total += waited
+            if self.first_response_at is None and self.first_response_due_at:
+                self.first_response_due_at += waited
+            if self.resolution_due_at:
+                self.resolution_due_at += waited
         self.paused_at = None
+        self.info_reminder_at = None
         back_to, self.state_before_pause = self.state_before_pause or S.INVESTIGATING, ""
         return back_to
 
@@ -292,7 +331,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.INVESTIGATING,
         target=S.RESPONSIBILITY_DETERMINED,
         permission=may("determine_responsibility"),
-        conditions=[has_responsibility_finding],
+        conditions=[has_responsibility_finding, finding_cites_evidence],
     )
     def determine_responsibility(self) -> None:
         """Record who is responsible and why."""
@@ -401,6 +440,19 @@ class Case(ConcurrentTransitionMixin, models.Model):
     )
     def close(self) -> None:
         """Nothing more to do."""
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.AWAITING_CUSTOMER,
+        target=S.CLOSED,
+        permission=may("close_case"),
+    )
+    def close_unanswered(self) -> None:
+        """The customer never answered the request for information; closed with notice."""
+        if self.paused_at:
+            self.paused_total += timezone.now() - self.paused_at
+        self.paused_at = None
         self.closed_at = timezone.now()
 
     @transition(

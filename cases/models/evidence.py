@@ -30,6 +30,12 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"{instance.case.reference}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
 
+class Relevance(models.TextChoices):
+    UNREVIEWED = "unreviewed", _("Not reviewed")
+    RELEVANT = "relevant", _("Relevant")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
 class Evidence(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="evidence")
     message = models.ForeignKey(
@@ -56,6 +62,10 @@ class Evidence(models.Model):
     # Identity documents and the like: only roles that need them may open the file.
     is_sensitive = models.BooleanField(_("sensitive"), default=False)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
+    # The handler's review: whether the item bears on the dispute (notes: EvidenceAnnotation).
+    relevance = models.CharField(
+        _("relevance"), max_length=16, choices=Relevance.choices, default=Relevance.UNREVIEWED
+    )
 
     history = audited_history()
 
@@ -70,7 +80,12 @@ class Evidence(models.Model):
 
 
 make_history_append_only(Evidence)
-# Evidence is never deleted (the file would become unprovable); annotations come later as rows.
-pgtrigger.register(pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete))(
-    Evidence
-)
+# Evidence is never deleted (the file would become unprovable), and what was received is never
+# changed: only the review fields (relevance, sensitivity, description) may be updated.
+pgtrigger.register(
+    pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete),
+    pgtrigger.ReadOnly(
+        name="evidence_content_read_only",
+        exclude=["relevance", "is_sensitive", "description"],
+    ),
+)(Evidence)

@@ -11,13 +11,14 @@ of ConcurrentTransitionMixin.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from cases.enums import CaseState, ResponsibilityParty
+from cases.enums import TERMINAL_STATES, CaseState, ResponsibilityParty
 from cases.models import Case
 from cases.services.events import case_event_record
 from complaints_site.common.actors import Actor, SystemActor
@@ -35,6 +36,9 @@ class TransitionSpec:
     inputs: tuple[str, ...] = ()
     # Shown in red on the button: the transition ends the case or speaks for the exchange.
     dangerous: bool = False
+    # "module:function" run inside the transition's transaction after the state changed, with
+    # (case=, actor=, from_state=, inputs=): messages, notifications, grants that go with it.
+    effect: str = ""
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -43,10 +47,15 @@ TRANSITIONS: dict[str, TransitionSpec] = {
     "reject_out_of_scope": TransitionSpec(
         _("Reject as out of scope"), ("out_of_scope_referral",), dangerous=True
     ),
-    "request_info": TransitionSpec(_("Ask the customer for information")),
+    "request_info": TransitionSpec(
+        _("Ask the customer for information"),
+        ("info_request",),
+        effect="cases.services.info_requests:after_request_info",
+    ),
     "resume": TransitionSpec(_("Resume (customer answered)")),
     "determine_responsibility": TransitionSpec(
-        _("Record responsibility finding"), ("responsibility", "responsibility_rationale")
+        _("Record responsibility finding"),
+        ("responsibility", "responsibility_rationale", "responsibility_evidence"),
     ),
     "propose_resolution": TransitionSpec(_("Propose resolution"), ("resolution_summary",)),
     "record_acceptance": TransitionSpec(_("Customer accepted the proposal")),
@@ -60,6 +69,11 @@ TRANSITIONS: dict[str, TransitionSpec] = {
     "reopen": TransitionSpec(_("Reopen")),
     "reinvestigate": TransitionSpec(_("Investigate again")),
     "close": TransitionSpec(_("Close"), dangerous=True),
+    "close_unanswered": TransitionSpec(
+        _("Close: the customer did not answer"),
+        dangerous=True,
+        effect="cases.services.info_requests:after_close_unanswered",
+    ),
     "withdraw": TransitionSpec(_("Customer withdrew the complaint"), dangerous=True),
 }
 
@@ -82,7 +96,11 @@ def _validate_inputs(name: str, data: dict[str, Any]) -> dict[str, str]:
             % {"f": ", ".join(unexpected)},
             extra={"errors": {f: [_("Not accepted here.")] for f in unexpected}},
         )
-    cleaned = {k: str(v).strip() for k, v in data.items()}
+    cleaned: dict[str, Any] = {
+        k: str(v).strip() for k, v in data.items() if k != "responsibility_evidence"
+    }
+    if "responsibility_evidence" in data:
+        cleaned["responsibility_evidence"] = evidence_ids_clean(data["responsibility_evidence"])
     party = cleaned.get("responsibility")
     if party is not None and party not in ResponsibilityParty.values:
         raise ApplicationError(
@@ -90,6 +108,28 @@ def _validate_inputs(name: str, data: dict[str, Any]) -> dict[str, str]:
             extra={"errors": {"responsibility": [_("Not one of the listed parties.")]}},
         )
     return cleaned
+
+
+def evidence_ids_clean(value: Any) -> list[int]:
+    """The cited evidence ids as a sorted list of distinct integers; ApplicationError if any
+    is not a positive integer. (Whether they belong to the case is the transition's condition.)"""
+    items = value if isinstance(value, list | tuple | set) else [value]
+    ids = set()
+    for item in items:
+        text = str(item).strip()
+        if not text.isdigit() or int(text) <= 0:
+            raise ApplicationError(
+                _("Cite evidence items by their number."),
+                extra={"errors": {"responsibility_evidence": [_("Not an evidence item.")]}},
+            )
+        ids.add(int(text))
+    return sorted(ids)
+
+
+def _run_effect(spec: TransitionSpec, **kwargs: Any) -> None:
+    if spec.effect:
+        module, _sep, function = spec.effect.partition(":")
+        getattr(import_module(module), function)(**kwargs)
 
 
 def _holds_permission(method: Any, user: Any) -> bool:
@@ -195,6 +235,18 @@ def case_transition(
                 to_state=locked.state,
                 data=inputs,
             )
+            _run_effect(
+                TRANSITIONS[transition],
+                case=locked,
+                actor=actor,
+                from_state=from_state,
+                inputs=inputs,
+            )
+            if locked.state in TERMINAL_STATES:
+                # Departments consulted on the case lose their access with it.
+                from cases.services.consultations import consultations_lapse_for_case
+
+                consultations_lapse_for_case(case=locked, actor=actor)
     except (ConcurrentTransition, TransitionNotAllowed) as exc:
         raise ConflictError(_("The case changed meanwhile. Reload and retry.")) from exc
     return locked

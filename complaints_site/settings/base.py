@@ -196,6 +196,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "common.audit_seal_pending",
         "schedule": env.int("AUDIT_SEAL_SECONDS", default=60),
     },
+    "info-requests": {
+        "task": "cases.tasks.info_requests_sweep",
+        "schedule": env.int("INFO_REQUEST_SWEEP_SECONDS", default=900),
+    },
+    "consultations-overdue": {
+        "task": "cases.tasks.consultations_flag_overdue",
+        "schedule": env.int("CONSULTATION_SWEEP_SECONDS", default=900),
+    },
 }
 
 # Cache: per process by default; CACHE_URL=redis://127.0.0.1:6379/1 shares it between web
@@ -242,6 +250,31 @@ SLA_RISK_HOURS = env.int("SLA_RISK_HOURS", default=4)
 FINAL_RESPONSE_DEADLINE = timedelta(days=env.int("FINAL_RESPONSE_DEADLINE_DAYS", default=56))
 # How long after resolution the user may still reopen a case.
 REOPEN_WINDOW = timedelta(days=env.int("REOPEN_WINDOW_DAYS", default=30))
+
+# Investigation (docs/investigation.md). A request for information is followed by a reminder
+# after INFO_REQUEST_REMINDER_DAYS of silence and closes the case with notice after
+# INFO_REQUEST_CLOSE_DAYS; consultations are due CONSULTATION_DUE_DAYS after they are asked.
+INFO_REQUEST_REMINDER_AFTER = timedelta(days=env.int("INFO_REQUEST_REMINDER_DAYS", default=7))
+INFO_REQUEST_CLOSE_AFTER = timedelta(days=env.int("INFO_REQUEST_CLOSE_DAYS", default=21))
+CONSULTATION_DUE_DAYS = env.int("CONSULTATION_DUE_DAYS", default=3)
+
+# The exchange gateway (docs/gateway.md): the demo ledger unless EXCHANGE_GATEWAY_URL is set,
+# then the HTTP adapter with HMAC-signed requests (EXCHANGE_GATEWAY_SECRET signs both ways).
+EXCHANGE_GATEWAY_URL = env.str("EXCHANGE_GATEWAY_URL", default="")
+EXCHANGE_GATEWAY = env.str(
+    "EXCHANGE_GATEWAY",
+    default="cases.gateway.http.HttpExchangeGateway"
+    if EXCHANGE_GATEWAY_URL
+    else "cases.gateway.demo.DemoExchangeGateway",
+)
+EXCHANGE_GATEWAY_KEY_ID = env.str("EXCHANGE_GATEWAY_KEY_ID", default="complaints")
+EXCHANGE_GATEWAY_SECRET = env.str("EXCHANGE_GATEWAY_SECRET", default="")
+EXCHANGE_GATEWAY_TIMEOUT = env.float("EXCHANGE_GATEWAY_TIMEOUT", default=5.0)
+EXCHANGE_GATEWAY_RETRIES = env.int("EXCHANGE_GATEWAY_RETRIES", default=3)
+EXCHANGE_GATEWAY_BACKOFF = env.float("EXCHANGE_GATEWAY_BACKOFF", default=0.5)
+# A snapshot pulls at most this many records and this long a window.
+SNAPSHOT_MAX_RECORDS = env.int("SNAPSHOT_MAX_RECORDS", default=20000)
+SNAPSHOT_MAX_WINDOW = timedelta(days=env.int("SNAPSHOT_MAX_WINDOW_DAYS", default=183))
 
 # Security: the same switches everywhere, strict unless DEBUG.
 SESSION_COOKIE_HTTPONLY = True
