@@ -21,7 +21,15 @@ from cases import admin_views, audit_views, policies
 from cases.admin_paginator import CappedCountPaginator
 from cases.admin_routing import CaseRoutingAdminMixin
 from cases.enums import CaseState, ResponsibilityParty
-from cases.models import Case, CaseEvent, CaseTransaction, StaffProfile, Team, TeamMembership
+from cases.models import (
+    Case,
+    CaseEvent,
+    CaseTransaction,
+    Evidence,
+    StaffProfile,
+    Team,
+    TeamMembership,
+)
 from cases.selectors import (
     case_get_for_staff,
     case_history_for_staff,
@@ -123,6 +131,18 @@ class CaseChangeForm(forms.ModelForm):
         return data
 
 
+def evidence_choices(case: Case) -> list[tuple[int, str]]:
+    """The case's evidence as checkbox labels (one query): number, kind, name, relevance."""
+    return [
+        (
+            item.pk,
+            f"#{item.pk} {item.get_kind_display()}: {item.description or item.original_name}"
+            f" ({item.get_relevance_display()})",
+        )
+        for item in Evidence.objects.filter(case=case).order_by("created_at", "id")
+    ]
+
+
 class TransitionForm(forms.Form):
     # The text inputs are optional here on purpose: the transition's conditions decide whether
     # they are enough, and their message names the condition ("... needs a written rationale").
@@ -133,11 +153,24 @@ class TransitionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    info_request = forms.CharField(
+        label=_("What the customer is asked to provide"),
+        required=False,
+        help_text=_("Sent to the customer by email and in the portal. The case waits for them."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     responsibility = forms.ChoiceField(
         label=_("Responsible party"), choices=ResponsibilityParty.choices
     )
     responsibility_rationale = forms.CharField(
         label=_("Rationale"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    responsibility_evidence = forms.TypedMultipleChoiceField(
+        label=_("Evidence relied on"),
+        coerce=int,
+        required=False,
+        help_text=_("At least one item of this case's evidence."),
+        widget=forms.CheckboxSelectMultiple,
     )
     resolution_summary = forms.CharField(
         label=_("Proposed resolution"), required=False, widget=forms.Textarea(attrs={"rows": 5})
@@ -146,12 +179,14 @@ class TransitionForm(forms.Form):
         label=_("Final response"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
-    def __init__(self, *args: Any, transition: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, transition: str, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         keep = {"reason", "expected_state", *TRANSITIONS[transition].inputs}
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if "responsibility_evidence" in self.fields:
+            self.fields["responsibility_evidence"].choices = evidence_choices(case)
 
     def transition_inputs(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("reason", "expected_state")}
@@ -417,7 +452,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             raise Http404
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         if request.method == "POST":
-            form = TransitionForm(request.POST, transition=name)
+            form = TransitionForm(request.POST, transition=name, case=case)
             if form.is_valid():
                 try:
                     case_transition(
@@ -431,7 +466,11 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
                 except PermissionDeniedError as exc:
                     raise PermissionDenied(exc.message) from exc
                 except ApplicationError as exc:
-                    form.add_error(None, exc.message)
+                    # One line per unmet condition, each naming what is missing.
+                    for error in (exc.extra or {}).get("errors", {}).get("conditions") or [
+                        exc.message
+                    ]:
+                        form.add_error(None, error)
                 else:
                     self.message_user(
                         request,
@@ -442,7 +481,9 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
         else:
             if name not in available_transitions(case=case, user=request.user):
                 raise PermissionDenied
-            form = TransitionForm(initial={"expected_state": case.state}, transition=name)
+            form = TransitionForm(
+                initial={"expected_state": case.state}, transition=name, case=case
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -275,8 +275,8 @@ def propose(summary: str, reason: str = "Proposal sent to the customer.") -> Ste
     return Step("propose_resolution", reason, {"resolution_summary": summary})
 
 
-def ask(reason: str) -> Step:
-    return Step("request_info", reason)
+def ask(question: str, reason: str = "Asked the customer for information.") -> Step:
+    return Step("request_info", reason, {"info_request": question})
 
 
 def answered(reason: str = "Customer replied with the requested documents.") -> Step:
@@ -408,7 +408,10 @@ CASES: list[DemoCase] = [
         assignee="handler",
         steps=(
             *accept("Funds possibly lost in transit: P1."),
-            ask("Asked for a screenshot of the receiving wallet and the address book entry."),
+            ask(
+                "Please send a screenshot of the receiving wallet and of the address book "
+                "entry you withdrew to."
+            ),
             answered(),
         ),
     ),
@@ -442,7 +445,10 @@ CASES: list[DemoCase] = [
         assignee="handler",
         steps=(
             *assess(),
-            ask("已请用户提供银行转账回单。"),
+            ask(
+                "请提供银行转账回单（截图或 PDF），以便我们核对付款记录。",
+                "已请用户提供银行转账回单。",
+            ),
             answered("用户已上传银行回单。"),
             Step("accept", "Payment proof received; P2P dispute opened."),
         ),
@@ -460,7 +466,10 @@ CASES: list[DemoCase] = [
         transactions=("5xKq9vJr2LmP8sWcT4nH7bYd3fGa6eZu1oQiRtXy",),
         team="support",
         assignee="agent",
-        steps=(*accept(), ask("Asked for the sending wallet address and a signed message.")),
+        steps=(
+            *accept(),
+            ask("Please send the address you deposited from and a message signed with its key."),
+        ),
     ),
     DemoCase(
         "护照过期导致账户受限",
@@ -473,7 +482,10 @@ CASES: list[DemoCase] = [
         locale=L.ZH_HANS,
         team="support",
         assignee="agent",
-        steps=(*assess(), ask("已请用户通过邮件发送新护照的照片页。")),
+        steps=(
+            *assess(),
+            ask("请通过邮件或在门户上传新护照的照片页。", "已请用户发送新护照的照片页。"),
+        ),
     ),
     DemoCase(
         "Maker rebate not applied on VIP 2 tier",
@@ -487,7 +499,7 @@ CASES: list[DemoCase] = [
         customer="bob",
         team="complaints",
         assignee="handler",
-        steps=(*accept(), ask("Asked which sub-account the orders were placed from.")),
+        steps=(*accept(), ask("Which sub-account did you place these orders from?")),
     ),
     # --- responsibility_determined -------------------------------------------------------
     DemoCase(
@@ -994,7 +1006,10 @@ CASES: list[DemoCase] = [
         assignee="handler",
         steps=(
             *accept(),
-            ask("Asked for the source-of-funds documents."),
+            ask(
+                "Please upload documents showing the source of the funds "
+                "(bank statements, payslips)."
+            ),
             answered(),
             Reassign("arbitration", "handler", "Final-response deadline near; arbitration."),
             final("The funds remain frozen under a court order; we cannot release them."),
@@ -1335,15 +1350,37 @@ def _seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team],
                 assignee=users[step.assignee] if step.assignee else None,
             )
         else:
+            inputs = dict(step.inputs)
+            if step.transition == "determine_responsibility":
+                # The finding cites what the investigation pulled from the exchange.
+                inputs["responsibility_evidence"] = [_pull_snapshot(spec, case=case, now=now).pk]
             case = case_transition(
                 case=case,
                 transition=step.transition,
                 actor=ACTOR,
                 reason=step.reason,
-                **step.inputs,
+                **inputs,
             )
     _seed_correspondence(spec, case=case, users=users)
     return case
+
+
+def _pull_snapshot(spec: DemoCase, *, case: Case, now: datetime):
+    """The handler's snapshot of the incident window, through the demo exchange gateway."""
+    from cases.demo_ledger import incident_kinds, incident_window
+    from cases.gateway.demo import DemoExchangeGateway
+    from cases.services.snapshots import snapshot_pull
+
+    start, end = incident_window(spec, now=now)
+    return snapshot_pull(
+        case=case,
+        actor=ACTOR,
+        account_id=spec.account_id,
+        kinds=incident_kinds(spec),
+        start=start,
+        end=end,
+        gateway=DemoExchangeGateway(),
+    )
 
 
 def _first_reply(spec: DemoCase) -> str:
@@ -1369,7 +1406,8 @@ def _seed_correspondence(spec: DemoCase, *, case: Case, users: dict[str, Any]) -
         body="Checked the account's recent activity; nothing unusual beyond what is described.",
         internal=True,
     )
-    if spec.customer and case.state not in (S.WITHDRAWN, S.OUT_OF_SCOPE):
+    # A case waiting for the customer shows the question unanswered (an answer would resume it).
+    if spec.customer and case.state not in (S.WITHDRAWN, S.OUT_OF_SCOPE, S.AWAITING_CUSTOMER):
         customer = users[spec.customer]
         intake_reply(
             reply=IntakeReply(
@@ -1418,17 +1456,20 @@ def demo_seed() -> SeedResult:
     case behind (it would be skipped as present by the next run).
     """
     result = SeedResult()
+    now = timezone.now()
     with transaction.atomic():
         users = _seed_users(result)
         teams = _seed_teams(users, result)
         _seed_staff(users, teams, result)
         seed_routing_rules(teams=teams, actor=ACTOR)
+        from cases.demo_ledger import ledger_seed
+
+        ledger_seed(now=now)
     present = set(
         Case.objects.filter(complainant_email__in={c.email for c in CASES}).values_list(
             "complainant_email", "subject"
         )
     )
-    now = timezone.now()
     for spec in CASES:
         if spec.key in present:
             result.cases_present += 1

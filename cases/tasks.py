@@ -45,3 +45,28 @@ def recusal_notify_lead(case_id: int, lead_id: int) -> bool:
     from cases.services.recusal import recusal_lead_notice_send
 
     return recusal_lead_notice_send(case_id=case_id, lead_id=lead_id)
+
+
+@shared_task(name="cases.tasks.info_requests_sweep", ignore_result=True)
+def info_requests_sweep() -> dict[str, int]:
+    """Periodic: remind silent customers once, close the cases of those silent too long."""
+    from cases.services.info_requests import info_requests_sweep as sweep
+
+    result = sweep()
+    return {"reminded": result.reminded, "closed": result.closed}
+
+
+@shared_task(name="cases.tasks.consultations_flag_overdue", ignore_result=True)
+def consultations_flag_overdue() -> int:
+    """Periodic: flag newly overdue consultations to the consulted team's lead."""
+    from cases.services.consultations import consultations_flag_overdue as flag
+
+    return flag()
+
+
+@shared_task(name="cases.tasks.consultation_notify_lead", acks_late=True, ignore_result=True)
+def consultation_notify_lead(consultation_id: int) -> bool:
+    """Email the consulted team's lead that an answer is overdue."""
+    from cases.services.consultations import consultation_lead_notice_send
+
+    return consultation_lead_notice_send(consultation_id=consultation_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -11,11 +11,15 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Evidence, EvidenceKind, Message
+from cases.models import Case, Evidence, EvidenceAnnotation, EvidenceKind, Message, Relevance
 from cases.services.events import case_event_record
 from cases.uploads import check_upload, clean_filename
 from complaints_site.common.actors import Actor, actor_label, actor_user
-from complaints_site.common.exceptions import PayloadTooLargeError
+from complaints_site.common.exceptions import (
+    ApplicationError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+)
 from complaints_site.common.history import stamp
 
 # Files the user sent (as opposed to records we generate: raw mail, transcripts, snapshots).
@@ -113,3 +117,85 @@ def evidence_open(*, evidence: Evidence, actor: Actor, via: str) -> IO[bytes]:
         data={"evidence": evidence.pk, "via": via, "sensitive": evidence.is_sensitive},
     )
     return evidence.file.open("rb")
+
+
+SENSITIVE_PERMISSION = "cases.view_sensitive_evidence"
+
+
+def may_view_sensitive(user: Any) -> bool:
+    """Identity documents and the like: only roles that need them (and superusers)."""
+    return bool(user.is_superuser or user.has_perm(SENSITIVE_PERMISSION))
+
+
+@transaction.atomic
+def evidence_review(
+    *,
+    evidence: Evidence,
+    actor: Any,
+    relevance: str | None = None,
+    is_sensitive: bool | None = None,
+    note: str = "",
+) -> Evidence:
+    """The handler's review of one item: relevance, sensitivity and a note (notes are added,
+    never edited). What was received is never changed (database trigger).
+
+    Raises PermissionDeniedError (the actor may not investigate the case; only someone allowed
+    to see sensitive items may clear the flag), ApplicationError (unknown relevance, nothing to
+    record).
+    """
+    from cases import policies
+
+    case = evidence.case
+    if not policies.may_run(actor, case, "cases.investigate_case"):
+        raise PermissionDeniedError(_("You may not review the evidence of this case."))
+    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    changes: dict[str, Any] = {}
+    if relevance is not None and relevance != locked.relevance:
+        if relevance not in Relevance.values:
+            raise ApplicationError(
+                _("Unknown relevance."), extra={"errors": {"relevance": [_("Not a choice.")]}}
+            )
+        changes["relevance"] = [locked.relevance, relevance]
+        locked.relevance = relevance
+    if is_sensitive is not None and is_sensitive != locked.is_sensitive:
+        if not is_sensitive and not may_view_sensitive(actor):
+            raise PermissionDeniedError(
+                _("Only someone allowed to see sensitive evidence may clear the flag.")
+            )
+        changes["is_sensitive"] = [locked.is_sensitive, is_sensitive]
+        locked.is_sensitive = is_sensitive
+    text = (note or "").strip()
+    if not changes and not text:
+        raise ApplicationError(
+            _("Nothing to record: choose a relevance or write a note."),
+            extra={"errors": {"note": [_("Required.")]}},
+        )
+    if changes:
+        stamp(locked, actor=actor, reason="Evidence reviewed")
+        locked.save(update_fields=[f for f in ("relevance", "is_sensitive") if f in changes])
+    annotation = None
+    if text:
+        annotation = EvidenceAnnotation.objects.create(
+            evidence=locked, author=actor_user(actor), author_label=actor_label(actor), text=text
+        )
+    case_event_record(
+        case=case,
+        type="evidence.reviewed",
+        actor=actor,
+        data={
+            "evidence": locked.pk,
+            **changes,
+            "note": annotation.pk if annotation else None,
+        },
+    )
+    return locked
+
+
+def evidence_view_log(*, evidence: Evidence, actor: Actor, via: str) -> None:
+    """Record that `actor` looked at the item (a snapshot's table, a sensitive item's page)."""
+    case_event_record(
+        case=evidence.case,
+        type="evidence.viewed",
+        actor=actor,
+        data={"evidence": evidence.pk, "via": via, "sensitive": evidence.is_sensitive},
+    )

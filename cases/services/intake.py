@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.classification import classify_submission
-from cases.enums import Category, Channel, Locale, Priority
+from cases.enums import CaseState, Category, Channel, Locale, Priority
 from cases.models import (
     Case,
     CustomerProfile,
@@ -37,9 +37,12 @@ from cases.services.evidence import evidence_add
 from cases.services.notifications import notification_queue
 from cases.services.recusal import recusal_bar_at_intake, staff_conflicted_with_accounts
 from cases.services.routing import routing_pick_handler, routing_route_for
-from complaints_site.common.actors import Actor, actor_label, actor_user
+from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import ApplicationError, ConflictError
 from complaints_site.common.history import stamp
+
+# Who resumes a case when the customer answers (their message is theirs; the state change is ours).
+REPLY_ACTOR = SystemActor("intake:reply")
 
 _FUNDS_AT_RISK = re.compile(
     r"stolen|hack|unauthori[sz]ed|drained|phish|compromised|被盗|盗号|盗走|黑客|钓鱼|未授权",
@@ -357,6 +360,17 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
             "refused": [r.code for r in refused],
         },
     )
+    if case.state == CaseState.AWAITING_CUSTOMER:
+        # The answer to a request for information: the case goes back to the step that asked
+        # and its clocks run again.
+        from cases.services.lifecycle import case_transition
+
+        case = case_transition(
+            case=case,
+            transition="resume",
+            actor=REPLY_ACTOR,
+            reason="The customer answered the request for information.",
+        )
     if refused:
         notification_queue(
             case=case,
@@ -385,15 +399,38 @@ def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = Fa
     The caller checks the actor may change this case. The first public reply stops the
     first-response clock.
     """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    responded = locked.first_response_at
+    message = message_write_staff(case=locked, actor=actor, body=body, internal=internal)
+    if locked.first_response_at != responded:
+        stamp(locked, actor=actor, reason="First response")
+        locked.save()
+    return message
+
+
+def message_write_staff(
+    *,
+    case: Case,
+    actor: Any,
+    body: str,
+    internal: bool = False,
+    kind: str = "case.message",
+    event: str = "",
+) -> Message:
+    """Write a staff message on `case` (already locked by the caller, inside its transaction).
+
+    A public one queues notification `kind` and sets `case.first_response_at` on the instance if
+    it was empty; the caller saves the case (so a transition that asks the customer something
+    writes one history row). Raises ApplicationError on an empty body.
+    """
     text = redact_secrets((body or "").strip())
     if not text.text:
         raise ApplicationError(
             _("The message is empty."),
             extra={"errors": {"body": [_("This field may not be blank.")]}},
         )
-    locked = Case.objects.select_for_update().get(pk=case.pk)
     message = _message_record(
-        case=locked,
+        case=case,
         actor=actor,
         body=text.text,
         channel=Channel.STAFF,
@@ -402,19 +439,17 @@ def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = Fa
         source={"type": "staff"},
     )
     case_event_record(
-        case=locked,
-        type="case.note.added" if internal else "case.message.sent",
+        case=case,
+        type=event or ("case.note.added" if internal else "case.message.sent"),
         actor=actor,
         data={"message": message.pk},
     )
     if not internal:
-        if locked.first_response_at is None:
-            locked.first_response_at = timezone.now()
-            stamp(locked, actor=actor, reason="First response")
-            locked.save()
+        if case.first_response_at is None:
+            case.first_response_at = timezone.now()
         notification_queue(
-            case=locked,
-            kind="case.message",
+            case=case,
+            kind=kind,
             cause=f"message-{message.pk}",
             actor=actor,
             context={"body": text.text[:4000]},

@@ -36,8 +36,9 @@ class TransitionSpec:
     inputs: tuple[str, ...] = ()
     # Shown in red on the button: the transition ends the case or speaks for the exchange.
     dangerous: bool = False
-    # "module:function" run inside the transition's transaction after the state changed, with
-    # (case=, actor=, from_state=, inputs=): messages, notifications, grants that go with it.
+    # "module:function" run inside the transition's transaction after the state changed and
+    # before the case is saved, with (case=, actor=, from_state=, inputs=): the messages and
+    # notifications that go with it.
     effect: str = ""
 
 
@@ -224,8 +225,6 @@ def case_transition(
             if unmet:
                 raise ApplicationError(" ".join(unmet), extra={"errors": {"conditions": unmet}})
             method()
-            stamp(locked, actor=actor, reason=reason.strip())
-            locked.save()
             case_event_record(
                 case=locked,
                 type=f"case.transition.{transition}",
@@ -235,6 +234,8 @@ def case_transition(
                 to_state=locked.state,
                 data=inputs,
             )
+            # Before the save: an effect may set fields (the first-response time of a question
+            # to the customer), which go into the transition's one history row.
             _run_effect(
                 TRANSITIONS[transition],
                 case=locked,
@@ -242,6 +243,8 @@ def case_transition(
                 from_state=from_state,
                 inputs=inputs,
             )
+            stamp(locked, actor=actor, reason=reason.strip())
+            locked.save()
             if locked.state in TERMINAL_STATES:
                 # Departments consulted on the case lose their access with it.
                 from cases.services.consultations import consultations_lapse_for_case

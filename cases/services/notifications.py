@@ -41,6 +41,9 @@ KINDS = {
     "case.message",
     "case.attachments_refused",
     "case.status_changed",
+    "case.info_requested",
+    "case.info_reminder",
+    "case.closed_unanswered",
 }
 
 
@@ -110,6 +113,7 @@ def notification_render(notification: Notification) -> tuple[str, str]:
         "n": notification,
         "data": notification.context,
         "first_response_hours": int(settings.SLA_TARGETS[case.priority][0] / timedelta(hours=1)),
+        "close_days": settings.INFO_REQUEST_CLOSE_AFTER.days,
         "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + f"/portal/cases/{case.reference}/",
     }
     with translation.override(notification.locale):

@@ -32,3 +32,9 @@ class PayloadTooLargeError(ApplicationError):
     """A file or body over its size or count limit (HTTP 413)."""
 
     status_code = 413
+
+
+class ServiceUnavailableError(ApplicationError):
+    """A system we depend on (the exchange) did not answer; nothing was changed. Retry later."""
+
+    status_code = 503

@@ -269,9 +269,11 @@ EXCHANGE_GATEWAY = env.str(
 )
 EXCHANGE_GATEWAY_KEY_ID = env.str("EXCHANGE_GATEWAY_KEY_ID", default="complaints")
 EXCHANGE_GATEWAY_SECRET = env.str("EXCHANGE_GATEWAY_SECRET", default="")
-EXCHANGE_GATEWAY_TIMEOUT = env.float("EXCHANGE_GATEWAY_TIMEOUT", default=5.0)
+EXCHANGE_GATEWAY_TIMEOUT_MS = env.int("EXCHANGE_GATEWAY_TIMEOUT_MS", default=5000)
+# Attempts in all (the first try included) for an answer that times out or fails with a 5xx.
 EXCHANGE_GATEWAY_RETRIES = env.int("EXCHANGE_GATEWAY_RETRIES", default=3)
-EXCHANGE_GATEWAY_BACKOFF = env.float("EXCHANGE_GATEWAY_BACKOFF", default=0.5)
+# Retries wait BACKOFF_MS, then twice that, and so on.
+EXCHANGE_GATEWAY_BACKOFF_MS = env.int("EXCHANGE_GATEWAY_BACKOFF_MS", default=500)
 # A snapshot pulls at most this many records and this long a window.
 SNAPSHOT_MAX_RECORDS = env.int("SNAPSHOT_MAX_RECORDS", default=20000)
 SNAPSHOT_MAX_WINDOW = timedelta(days=env.int("SNAPSHOT_MAX_WINDOW_DAYS", default=183))

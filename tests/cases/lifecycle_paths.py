@@ -8,6 +8,7 @@ INPUTS = {
         "responsibility": "platform_system_fault",
         "responsibility_rationale": "The order log shows the matching engine stalled for 4 s.",
     },
+    "request_info": {"info_request": "Please send the withdrawal's transaction id."},
     "propose_resolution": {"resolution_summary": "Refund 0.0125 BTC of slippage."},
     "issue_final_response": {"final_response_text": "We maintain our position; see findings."},
 }
@@ -41,3 +42,29 @@ def path_to(state, *, via=None):
     if state == S.AWAITING_CUSTOMER and via == S.ASSESSING:
         return ["start_assessment", "request_info"]
     return [(name, INPUTS.get(name, {})) for name in PATHS[state]]
+
+
+def cite_evidence(case):
+    """An evidence item on `case` a finding can cite (a chat transcript), as a list of ids."""
+    from cases.models import EvidenceKind
+    from cases.services.evidence import evidence_add
+    from complaints_site.common.actors import SystemActor
+
+    item = evidence_add(
+        case=case,
+        actor=SystemActor("test"),
+        name="transcript.txt",
+        content=b"Agent: the matching engine log shows a 4 s stall.",
+        channel="chat",
+        kind=EvidenceKind.CHAT_TRANSCRIPT,
+        content_type="text/plain",
+    )
+    return [item.pk]
+
+
+def inputs_for(name, case):
+    """The inputs `name` needs on `case`: INPUTS, and for a finding a cited evidence item."""
+    inputs = dict(INPUTS.get(name, {}))
+    if name == "determine_responsibility":
+        inputs["responsibility_evidence"] = cite_evidence(case)
+    return inputs

@@ -30,6 +30,7 @@ from tests.cases.admin_helpers import (
     transition_buttons,
     transition_url,
 )
+from tests.cases.lifecycle_paths import cite_evidence
 from tests.factories.cases import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -520,13 +521,28 @@ def test_transition_with_inputs_through_the_form(client, staff, team, case_facto
         "expected_state",
         "responsibility",
         "responsibility_rationale",
+        "responsibility_evidence",
     }
+    # Nothing cited: refused, naming the condition, and nothing changes.
     response = _post_transition(client, case, "determine_responsibility", **FINDING)
+    assert response.status_code == 200
+    assert "must cite at least one evidence item" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == CaseState.INVESTIGATING
+
+    cited = cite_evidence(case)
+    page = client.get(transition_url(case, "determine_responsibility"))
+    assert [
+        pk for pk, _label in page.context["form"].fields["responsibility_evidence"].choices
+    ] == cited
+    response = _post_transition(
+        client, case, "determine_responsibility", **FINDING, responsibility_evidence=cited
+    )
 
     assert response.status_code == 302
     fresh = Case.objects.get(pk=case.pk)
     assert fresh.state == CaseState.RESPONSIBILITY_DETERMINED
     assert fresh.responsibility_rationale == FINDING["responsibility_rationale"]
+    assert fresh.responsibility_evidence == cited
 
 
 def test_stale_expected_state_is_a_conflict(client, staff, team, case_factory):

@@ -66,10 +66,24 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
         )
     for step in state_path:
         name, inputs = (step, {}) if isinstance(step, str) else step
+        inputs = _default_inputs(name, case, inputs)
         case = case_transition(
             case=case, transition=name, actor=SYSTEM, reason=f"test {name}", **inputs
         )
     return case
+
+
+def _default_inputs(name, case, inputs):
+    """What a walk through the lifecycle must supply and the test did not: the question of a
+    request for information, the evidence a finding cites."""
+    from tests.cases.lifecycle_paths import INPUTS, cite_evidence
+
+    inputs = dict(inputs)
+    if name == "request_info" and "info_request" not in inputs:
+        inputs.update(INPUTS["request_info"])
+    if name == "determine_responsibility" and "responsibility_evidence" not in inputs:
+        inputs["responsibility_evidence"] = cite_evidence(case)
+    return inputs
 
 
 def make_customer(username: str, *, account_id: str, email: str | None = None, locale="en"):
