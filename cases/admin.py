@@ -14,10 +14,10 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import admin_views, audit_views, policies
+from cases import admin_investigation, admin_views, audit_views, policies
 from cases.admin_paginator import CappedCountPaginator
 from cases.admin_routing import CaseRoutingAdminMixin
 from cases.enums import CaseState, ResponsibilityParty
@@ -101,15 +101,6 @@ class CaseTransactionInline(CaseInlineMixin, admin.TabularInline):
     model = CaseTransaction
     fields = ["txid"]
     extra = 0
-
-
-class CaseEventInline(CaseInlineMixin, admin.TabularInline):
-    model = CaseEvent
-    fields = ["created_at", "type", "actor_label", "from_state", "to_state", "reason"]
-    readonly_fields = fields
-    ordering = ["-created_at", "-id"]
-    extra = 0
-    verbose_name_plural = _("Timeline")
 
 
 class CaseChangeForm(forms.ModelForm):
@@ -224,7 +215,8 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = None
     ordering = ["-received_at", "-id"]
-    inlines = [CaseTransactionInline, CaseEventInline]
+    # The events are shown as the staff timeline below the form (admin_investigation).
+    inlines = [CaseTransactionInline]
     fieldsets = [
         (None, {"fields": ["reference", "state", "subject", "description", "channel"]}),
         (_("Triage and assignment"), {"fields": ["category", "priority", "team", "assignee"]}),
@@ -244,8 +236,10 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "out_of_scope_referral",
+                    "info_request",
                     "responsibility",
                     "responsibility_rationale",
+                    "cited_evidence",
                     "resolution_summary",
                     "final_response_text",
                 ]
@@ -281,6 +275,21 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
     ]
 
     # --- reads ------------------------------------------------------------------------------
+
+    @admin.display(description=_("evidence relied on"))
+    def cited_evidence(self, obj: Case) -> str:
+        ids = [int(pk) for pk in obj.responsibility_evidence or []]
+        if not ids:
+            return "-"
+        items = Evidence.objects.filter(case_id=obj.pk, pk__in=ids).order_by("pk")
+        return format_html_join(
+            ", ",
+            '<a href="{}">#{} {}</a>',
+            (
+                (reverse("admin:cases_case_evidence", args=[obj.pk, e.pk]), e.pk, e.original_name)
+                for e in items
+            ),
+        )
 
     def get_queryset(self, request: HttpRequest):
         return case_list_for_staff(user=request.user)
@@ -425,6 +434,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
                 name="{}_{}_evidence_download".format(*info),
             ),
             *audit_views.admin_urls(self),
+            *admin_investigation.admin_urls(self),
             *super().get_urls(),
         ]
 
@@ -633,4 +643,4 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 # The outbox and the conflicts-of-interest screens live in their own modules; importing them
 # here registers them with the one admin entry point.
-from cases import admin_outbox, admin_recusal  # noqa: E402, F401
+from cases import admin_consultations, admin_outbox, admin_recusal  # noqa: E402, F401

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
+from cases.admin_investigation import investigation_context
 from cases.enums import Channel
 from cases.models import Case, MessageDirection
 from cases.redaction import LABELS
@@ -28,11 +29,10 @@ from cases.selectors import (
     evidence_list_for_staff,
     messages_for_staff,
 )
-from cases.services.evidence import evidence_open
+from cases.services.evidence import evidence_open, may_view_sensitive
 from cases.services.intake import case_set_complaint_flag, message_post_staff
 from complaints_site.common.exceptions import ApplicationError
 
-SENSITIVE_PERMISSION = "cases.view_sensitive_evidence"
 # simple-history keeps a change reason in 100 characters.
 REASON_MAX_LENGTH = 100
 
@@ -74,12 +74,9 @@ def _back(case: Case, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]) + anchor)
 
 
-def may_view_sensitive(user: Any) -> bool:
-    return user.is_superuser or user.has_perm(SENSITIVE_PERMISSION)
-
-
 def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
-    """What the case page shows below the form: two queries however long the case is."""
+    """What the case page shows below the form: a fixed number of queries however long the
+    case is (messages, evidence, and the investigation's four)."""
     user = request.user
     channels = dict(Channel.choices)
     correspondence = [
@@ -92,6 +89,7 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         for message in messages_for_staff(case=case)
     ]
     sensitive_ok = may_view_sensitive(user)
+    items = list(evidence_list_for_staff(case=case))
     evidence = [
         {
             "item": item,
@@ -100,7 +98,7 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
             if sensitive_ok or not item.is_sensitive
             else "",
         }
-        for item in evidence_list_for_staff(case=case)
+        for item in items
     ]
     can_reply = policies.may_reach_case(user, case, change=True)
     can_flag = policies.may_run(user, case, "cases.assess_case")
@@ -113,6 +111,7 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         if can_flag
         else None,
         "flag_url": reverse("admin:cases_case_complaint_flag", args=[case.pk]),
+        **investigation_context(request=request, case=case, evidence=items),
     }
 
 

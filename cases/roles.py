@@ -68,11 +68,14 @@ ROLES: dict[str, list[str]] = {
         *_READ_MAIL,
         "intake_channels.change_inboundemail",
         "cases.answer_consultation",
+        # Identity documents: the lead decides account-takeover cases that turn on them.
+        "cases.view_sensitive_evidence",
     ],
     APPROVER: ["cases.approve_resolution"],
     COMPLIANCE_OFFICER: [
         "cases.view_all_cases",
         "cases.answer_consultation",
+        "cases.view_sensitive_evidence",
         *_READ_STAFF,
         *_READ_HISTORY,
         *_READ_MAIL,

@@ -127,7 +127,6 @@ def may_view_sensitive(user: Any) -> bool:
     return bool(user.is_superuser or user.has_perm(SENSITIVE_PERMISSION))
 
 
-@transaction.atomic
 def evidence_review(
     *,
     evidence: Evidence,
@@ -148,47 +147,55 @@ def evidence_review(
     case = evidence.case
     if not policies.may_run(actor, case, "cases.investigate_case"):
         raise PermissionDeniedError(_("You may not review the evidence of this case."))
-    locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
-    changes: dict[str, Any] = {}
-    if relevance is not None and relevance != locked.relevance:
-        if relevance not in Relevance.values:
+    from cases.services.recusal import recusal_check
+
+    recusal_check(case=case, user=actor, act="evidence_review", actor=actor)
+    # The check above is recorded in its own transaction even when it refuses.
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        changes: dict[str, Any] = {}
+        if relevance is not None and relevance != locked.relevance:
+            if relevance not in Relevance.values:
+                raise ApplicationError(
+                    _("Unknown relevance."), extra={"errors": {"relevance": [_("Not a choice.")]}}
+                )
+            changes["relevance"] = [locked.relevance, relevance]
+            locked.relevance = relevance
+        if is_sensitive is not None and is_sensitive != locked.is_sensitive:
+            if not is_sensitive and not may_view_sensitive(actor):
+                raise PermissionDeniedError(
+                    _("Only someone allowed to see sensitive evidence may clear the flag.")
+                )
+            changes["is_sensitive"] = [locked.is_sensitive, is_sensitive]
+            locked.is_sensitive = is_sensitive
+        text = (note or "").strip()
+        if not changes and not text:
             raise ApplicationError(
-                _("Unknown relevance."), extra={"errors": {"relevance": [_("Not a choice.")]}}
+                _("Nothing to record: choose a relevance or write a note."),
+                extra={"errors": {"note": [_("Required.")]}},
             )
-        changes["relevance"] = [locked.relevance, relevance]
-        locked.relevance = relevance
-    if is_sensitive is not None and is_sensitive != locked.is_sensitive:
-        if not is_sensitive and not may_view_sensitive(actor):
-            raise PermissionDeniedError(
-                _("Only someone allowed to see sensitive evidence may clear the flag.")
+        if changes:
+            stamp(locked, actor=actor, reason="Evidence reviewed")
+            locked.save(update_fields=[f for f in ("relevance", "is_sensitive") if f in changes])
+        annotation = None
+        if text:
+            annotation = EvidenceAnnotation.objects.create(
+                evidence=locked,
+                author=actor_user(actor),
+                author_label=actor_label(actor),
+                text=text,
             )
-        changes["is_sensitive"] = [locked.is_sensitive, is_sensitive]
-        locked.is_sensitive = is_sensitive
-    text = (note or "").strip()
-    if not changes and not text:
-        raise ApplicationError(
-            _("Nothing to record: choose a relevance or write a note."),
-            extra={"errors": {"note": [_("Required.")]}},
+        case_event_record(
+            case=case,
+            type="evidence.reviewed",
+            actor=actor,
+            data={
+                "evidence": locked.pk,
+                **changes,
+                "note": annotation.pk if annotation else None,
+            },
         )
-    if changes:
-        stamp(locked, actor=actor, reason="Evidence reviewed")
-        locked.save(update_fields=[f for f in ("relevance", "is_sensitive") if f in changes])
-    annotation = None
-    if text:
-        annotation = EvidenceAnnotation.objects.create(
-            evidence=locked, author=actor_user(actor), author_label=actor_label(actor), text=text
-        )
-    case_event_record(
-        case=case,
-        type="evidence.reviewed",
-        actor=actor,
-        data={
-            "evidence": locked.pk,
-            **changes,
-            "note": annotation.pk if annotation else None,
-        },
-    )
-    return locked
+        return locked
 
 
 def evidence_view_log(*, evidence: Evidence, actor: Actor, via: str) -> None:

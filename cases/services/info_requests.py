@@ -38,7 +38,7 @@ def after_request_info(
     message_write_staff(
         case=case,
         actor=actor,
-        body=inputs.get("info_request") or case.info_request,
+        body=inputs["info_request"],
         kind="case.info_requested",
         event="case.info.requested",
     )

@@ -40,6 +40,8 @@ class TransitionSpec:
     # before the case is saved, with (case=, actor=, from_state=, inputs=): the messages and
     # notifications that go with it.
     effect: str = ""
+    # Inputs that must be given every time the transition runs (never reused from last time).
+    fresh_inputs: tuple[str, ...] = ()
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -52,6 +54,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         _("Ask the customer for information"),
         ("info_request",),
         effect="cases.services.info_requests:after_request_info",
+        fresh_inputs=("info_request",),
     ),
     "resume": TransitionSpec(_("Resume (customer answered)")),
     "determine_responsibility": TransitionSpec(
@@ -188,6 +191,9 @@ def case_transition(
         )
     _method(case, transition)
     inputs = _validate_inputs(transition, data)
+    for field in TRANSITIONS[transition].fresh_inputs:
+        # Asked anew each time: a second request must not resend the first question.
+        inputs.setdefault(field, "")
     if not isinstance(actor, SystemActor):
         # Recusal first, in its own transaction: a refused attempt stays on the record.
         from cases.services.recusal import recusal_check

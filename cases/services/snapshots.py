@@ -151,6 +151,10 @@ def snapshot_pull(
     narrow the window) or ServiceUnavailableError (the exchange is down: nothing is saved).
     """
     kinds = _check(case=case, actor=actor, account_id=account_id, kinds=kinds, start=start, end=end)
+    if not isinstance(actor, SystemActor):
+        from cases.services.recusal import recusal_check
+
+        recusal_check(case=case, user=actor, act="snapshot", actor=actor)
     gateway = gateway or get_gateway()
     account, records = _fetch(gateway, account_id=account_id, kinds=kinds, start=start, end=end)
     count = sum(len(rows) for rows in records.values())

@@ -1,0 +1,529 @@
+"""The investigation part of the staff case page (lifecycle step 3): evidence review and the
+evidence page (a snapshot's records as tables), pulling a snapshot from the exchange,
+consultations with other teams, and the staff timeline of every event on the case.
+
+Like `cases.admin_views`, each view finds the case through the staff selector (404 when out of
+reach), checks the act with `cases.policies` or the service's own rule, and writes only through
+a service. Writes are POST with CSRF; every look at an evidence page is logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from cases import policies
+from cases.enums import CaseState, ResponsibilityParty
+from cases.gateway import RecordKind
+from cases.models import (
+    Case,
+    CaseEvent,
+    Consultation,
+    ConsultationStatus,
+    Evidence,
+    EvidenceAnnotation,
+    Relevance,
+    Snapshot,
+    Team,
+)
+from cases.selectors import case_get_for_staff, evidence_get_for_staff
+from cases.services.consultations import (
+    consultation_answer,
+    consultation_request,
+    consultation_withdraw,
+    may_answer,
+)
+from cases.services.evidence import evidence_review, evidence_view_log, may_view_sensitive
+from cases.services.lifecycle import TRANSITIONS
+from cases.services.snapshots import snapshot_accounts, snapshot_pull, snapshot_read
+from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+class EvidenceReviewForm(forms.Form):
+    relevance = forms.ChoiceField(label=_("Relevance"), choices=Relevance.choices)
+    is_sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SnapshotForm(forms.Form):
+    account_id = forms.ChoiceField(label=_("Exchange account"))
+    kinds = forms.MultipleChoiceField(
+        label=_("Records"), choices=RecordKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    window_start = forms.DateTimeField(
+        label=_("From (UTC)"), help_text=_("YYYY-MM-DD HH:MM, in UTC.")
+    )
+    window_end = forms.DateTimeField(label=_("To (UTC)"), help_text=_("YYYY-MM-DD HH:MM, in UTC."))
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account_id"].choices = [(a, a) for a in snapshot_accounts(case)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The form's times are UTC whatever the server's zone (the label says so).
+        for name in ("window_start", "window_end"):
+            if data.get(name) is not None:
+                data[name] = data[name].replace(tzinfo=None).replace(tzinfo=UTC)
+        return data
+
+
+class ConsultationRequestForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    question = forms.CharField(
+        label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_at = forms.DateTimeField(
+        label=_("Answer due (UTC)"),
+        required=False,
+        help_text=_("Empty: in the usual number of days."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+
+    def clean_due_at(self) -> datetime | None:
+        value = self.cleaned_data.get("due_at")
+        return value.replace(tzinfo=None).replace(tzinfo=UTC) if value else None
+
+
+class ConsultationAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Attach a file"), required=False)
+
+
+class ConsultationWithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=100)
+
+
+# --- the case page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    when: datetime
+    actor: str
+    title: str
+    detail: str
+    anchor: str
+    kind: str
+
+
+EVENT_TITLES = {
+    "case.opened": _("Case opened"),
+    "case.message.received": _("Message from the customer"),
+    "case.message.sent": _("Reply to the customer"),
+    "case.note.added": _("Internal note"),
+    "case.info.requested": _("Question to the customer"),
+    "case.info.reminded": _("Customer reminded of the question"),
+    "case.assignment.changed": _("Assignment changed"),
+    "case.triage.changed": _("Triage changed"),
+    "case.classification.changed": _("Complaint or query changed"),
+    "evidence.added": _("Evidence added"),
+    "evidence.snapshot.pulled": _("Exchange records pulled"),
+    "evidence.reviewed": _("Evidence reviewed"),
+    "evidence.viewed": _("Evidence viewed"),
+    "evidence.downloaded": _("Evidence downloaded"),
+    "consultation.requested": _("Consultation asked"),
+    "consultation.answered": _("Consultation answered"),
+    "consultation.withdrawn": _("Consultation withdrawn"),
+    "consultation.lapsed": _("Consultation lapsed"),
+    "consultation.overdue": _("Consultation overdue"),
+    "case.recusal.recused": _("Recusal"),
+    "case.recusal.overridden": _("Recusal overridden"),
+    "case.recusal.reassignment_needed": _("Reassignment needed"),
+}
+_ANCHORS = {"message": "message-", "evidence": "evidence-", "consultation": "consultation-"}
+
+
+def _event_row(
+    event: dict[str, Any], states: dict[str, str], parties: dict[str, str]
+) -> TimelineRow:
+    kind = event["type"]
+    data = event["data"] or {}
+    detail = event["reason"]
+    if kind.startswith("case.transition."):
+        spec = TRANSITIONS.get(kind.removeprefix("case.transition."))
+        title = str(spec.label) if spec else kind
+        moved = f"{states.get(event['from_state'], '')} → {states.get(event['to_state'], '')}"
+        extra = ""
+        if data.get("responsibility"):
+            cited = ", ".join(f"#{pk}" for pk in data.get("responsibility_evidence", []))
+            extra = f" · {parties.get(data['responsibility'], data['responsibility'])} ({cited})"
+        detail = f"{moved}{extra} · {detail}" if detail else f"{moved}{extra}"
+    else:
+        title = str(EVENT_TITLES.get(kind, kind))
+        if kind.startswith("consultation.") and data.get("team"):
+            detail = f"{data['team']} · {detail}" if detail else data["team"]
+    anchor = next(
+        (prefix + str(data[key]) for key, prefix in _ANCHORS.items() if data.get(key)), ""
+    )
+    return TimelineRow(
+        when=event["created_at"],
+        actor=event["actor_label"],
+        title=title,
+        detail=detail,
+        anchor=anchor,
+        kind=kind.split(".", 1)[0],
+    )
+
+
+def staff_timeline(*, case: Case) -> list[TimelineRow]:
+    """Every event on the case, oldest first: one query however long the case is."""
+    states = {k: str(v) for k, v in CaseState.choices}
+    parties = {k: str(v) for k, v in ResponsibilityParty.choices}
+    events = CaseEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")
+    return [
+        _event_row(event, states, parties)
+        for event in events.values(
+            "type", "actor_label", "from_state", "to_state", "reason", "created_at", "data"
+        )
+    ]
+
+
+def investigation_context(
+    *, request: HttpRequest, case: Case, evidence: list[Evidence]
+) -> dict[str, Any]:
+    """Evidence review, snapshots, consultations and the timeline: four queries (annotations,
+    snapshots, consultations, events) on top of the evidence list the caller already has."""
+    user = request.user
+    can_investigate = policies.may_run(user, case, "cases.investigate_case")
+    annotations: dict[int, list[EvidenceAnnotation]] = {}
+    for note in EvidenceAnnotation.objects.filter(evidence__case_id=case.pk).order_by(
+        "created_at", "id"
+    ):
+        annotations.setdefault(note.evidence_id, []).append(note)
+    snapshots = {s.evidence_id: s for s in Snapshot.objects.filter(case_id=case.pk)}
+    cited = {int(pk) for pk in case.responsibility_evidence or []}
+    sensitive_ok = may_view_sensitive(user)
+    review = [
+        {
+            "item": item,
+            "visible": sensitive_ok or not item.is_sensitive,
+            "notes": annotations.get(item.pk, []),
+            "snapshot": snapshots.get(item.pk),
+            "cited": item.pk in cited,
+            "page_url": reverse("admin:cases_case_evidence", args=[case.pk, item.pk]),
+            "review_url": reverse("admin:cases_case_evidence_review", args=[case.pk, item.pk]),
+            "form": EvidenceReviewForm(
+                initial={"relevance": item.relevance, "is_sensitive": item.is_sensitive},
+                prefix=f"e{item.pk}",
+            )
+            if can_investigate and (sensitive_ok or not item.is_sensitive)
+            else None,
+        }
+        for item in evidence
+    ]
+    consultations = []
+    group_ids: set[int] | None = None
+    for consultation in Consultation.objects.filter(case_id=case.pk).select_related("team"):
+        is_open = consultation.status == ConsultationStatus.OPEN
+        if is_open and group_ids is None:
+            group_ids = set(user.groups.values_list("pk", flat=True))
+        consultations.append(
+            {
+                "c": consultation,
+                "overdue": consultation.is_overdue,
+                "answer_form": ConsultationAnswerForm(prefix=f"c{consultation.pk}")
+                if is_open and may_answer(user, consultation, group_ids=group_ids)
+                else None,
+                "answer_url": reverse(
+                    "admin:cases_case_consultation_answer", args=[case.pk, consultation.pk]
+                ),
+                "withdraw_form": ConsultationWithdrawForm(prefix=f"w{consultation.pk}")
+                if is_open and can_investigate
+                else None,
+                "withdraw_url": reverse(
+                    "admin:cases_case_consultation_withdraw", args=[case.pk, consultation.pk]
+                ),
+            }
+        )
+    return {
+        "evidence_review": review,
+        "can_investigate": can_investigate and case.is_open,
+        "snapshot_url": reverse("admin:cases_case_snapshot", args=[case.pk]),
+        "consultations": consultations,
+        "consultation_form": ConsultationRequestForm()
+        if can_investigate and case.is_open
+        else None,
+        "consultation_url": reverse("admin:cases_case_consultation", args=[case.pk]),
+        "timeline": staff_timeline(case=case),
+    }
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+def _case_or_404(request: HttpRequest, object_id: int) -> Case:
+    case = case_get_for_staff(user=request.user, pk=object_id)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _back(case: Case, anchor: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]) + anchor)
+
+
+def _errors(request: HttpRequest, form: forms.Form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+def _evidence_or_404(request: HttpRequest, object_id: int, evidence_id: int) -> Evidence:
+    evidence = evidence_get_for_staff(user=request.user, pk=evidence_id)
+    if evidence is None or evidence.case_id != object_id:
+        raise Http404
+    return evidence
+
+
+def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -> HttpResponse:
+    """One evidence item: where it came from, its hash, the review, and for a snapshot its
+    records as tables (re-hashed from storage). Every look is logged; a sensitive item is 404
+    for those who may not see it."""
+    evidence = _evidence_or_404(request, object_id, evidence_id)
+    case = evidence.case
+    snapshot = Snapshot.objects.filter(evidence=evidence).first()
+    if snapshot is not None:
+        view = snapshot_read(snapshot=snapshot, actor=request.user, via="admin")
+    else:
+        view = None
+        evidence_view_log(evidence=evidence, actor=request.user, via="admin")
+    context = {
+        "opts": Case._meta,
+        "case": case,
+        "evidence": evidence,
+        "snapshot": view,
+        "notes": list(evidence.annotations.order_by("created_at", "id")),
+        "download_url": reverse("admin:cases_case_evidence_download", args=[case.pk, evidence.pk]),
+        "title": _("Evidence #%(n)s of %(ref)s") % {"n": evidence.pk, "ref": case.reference},
+    }
+    from django.contrib import admin
+
+    context.update(admin.site.each_context(request))
+    return render(request, "admin/cases/case/evidence.html", context)
+
+
+@require_POST
+def evidence_review_view(request: HttpRequest, object_id: int, evidence_id: int) -> HttpResponse:
+    evidence = _evidence_or_404(request, object_id, evidence_id)
+    form = EvidenceReviewForm(request.POST, prefix=f"e{evidence.pk}")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(evidence.case, f"#evidence-{evidence.pk}")
+    try:
+        evidence_review(
+            evidence=evidence,
+            actor=request.user,
+            relevance=form.cleaned_data["relevance"],
+            is_sensitive=form.cleaned_data["is_sensitive"],
+            note=form.cleaned_data["note"],
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Review of evidence #%(n)s recorded.") % {"n": evidence.pk})
+    return _back(evidence.case, f"#evidence-{evidence.pk}")
+
+
+def snapshot_view(request: HttpRequest, object_id: int) -> HttpResponse:
+    """Pull a party's exchange records for a window and freeze them on the case."""
+    case = _case_or_404(request, object_id)
+    if not policies.may_run(request.user, case, "cases.investigate_case") or not case.is_open:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = SnapshotForm(request.POST, case=case)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                evidence = snapshot_pull(
+                    case=case,
+                    actor=request.user,
+                    account_id=data["account_id"],
+                    kinds=data["kinds"],
+                    start=data["window_start"],
+                    end=data["window_end"],
+                    description=data["description"],
+                )
+            except PermissionDeniedError as exc:
+                raise PermissionDenied(exc.message) from exc
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Snapshot saved as evidence #%(n)s (SHA-256 %(h)s).")
+                    % {"n": evidence.pk, "h": evidence.sha256[:16]},
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:cases_case_evidence", args=[case.pk, evidence.pk])
+                )
+    else:
+        end = timezone.now().replace(second=0, microsecond=0)
+        form = SnapshotForm(
+            case=case,
+            initial={
+                "account_id": case.complainant_account_id,
+                "kinds": [RecordKind.DEPOSITS, RecordKind.WITHDRAWALS, RecordKind.TRADES],
+                "window_start": (end - timedelta(days=7)).strftime("%Y-%m-%d %H:%M"),
+                "window_end": end.strftime("%Y-%m-%d %H:%M"),
+            },
+        )
+    from django.contrib import admin
+
+    context = {
+        **admin.site.each_context(request),
+        "opts": Case._meta,
+        "case": case,
+        "form": form,
+        "change_url": reverse("admin:cases_case_change", args=[case.pk]),
+        "title": _("Pull exchange records"),
+    }
+    return render(request, "admin/cases/case/snapshot.html", context)
+
+
+@require_POST
+def consultation_request_view(request: HttpRequest, object_id: int) -> HttpResponse:
+    case = _case_or_404(request, object_id)
+    form = ConsultationRequestForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(case, "#consultations")
+    try:
+        consultation = consultation_request(
+            case=case,
+            actor=request.user,
+            team=form.cleaned_data["team"],
+            question=form.cleaned_data["question"],
+            due_at=form.cleaned_data["due_at"],
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(team)s was asked; the answer is due %(due)s UTC.")
+            % {"team": consultation.team.name, "due": f"{consultation.due_at:%Y-%m-%d %H:%M}"},
+        )
+    return _back(case, "#consultations")
+
+
+def _consultation_or_404(case: Case, consultation_id: int) -> Consultation:
+    consultation = (
+        Consultation.objects.select_related("team", "case").filter(pk=consultation_id).first()
+    )
+    if consultation is None or consultation.case_id != case.pk:
+        raise Http404
+    return consultation
+
+
+@require_POST
+def consultation_answer_view(
+    request: HttpRequest, object_id: int, consultation_id: int
+) -> HttpResponse:
+    case = _case_or_404(request, object_id)
+    consultation = _consultation_or_404(case, consultation_id)
+    form = ConsultationAnswerForm(request.POST, request.FILES, prefix=f"c{consultation.pk}")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(case, f"#consultation-{consultation.pk}")
+    upload = form.cleaned_data.get("file")
+    try:
+        consultation_answer(
+            consultation=consultation,
+            actor=request.user,
+            answer=form.cleaned_data["answer"],
+            file_name=upload.name if upload else "",
+            file_content=upload.read() if upload else None,
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Answer recorded."))
+    # The team may have lost its access with the answer: go back only if the case is in reach.
+    if case_get_for_staff(user=request.user, pk=case.pk) is None:
+        return HttpResponseRedirect(reverse("admin:cases_consultation_changelist"))
+    return _back(case, f"#consultation-{consultation.pk}")
+
+
+@require_POST
+def consultation_withdraw_view(
+    request: HttpRequest, object_id: int, consultation_id: int
+) -> HttpResponse:
+    case = _case_or_404(request, object_id)
+    consultation = _consultation_or_404(case, consultation_id)
+    form = ConsultationWithdrawForm(request.POST, prefix=f"w{consultation.pk}")
+    if not form.is_valid():
+        _errors(request, form)
+        return _back(case, f"#consultation-{consultation.pk}")
+    try:
+        consultation_withdraw(
+            consultation=consultation, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Consultation withdrawn."))
+    return _back(case, f"#consultation-{consultation.pk}")
+
+
+def admin_urls(model_admin: Any) -> list:
+    """The investigation URLs under one case (before the admin's catch-all object URL)."""
+    from django.urls import path
+
+    wrap = model_admin.admin_site.admin_view
+    return [
+        path(
+            "<int:object_id>/evidence/<int:evidence_id>/",
+            wrap(evidence_page_view),
+            name="cases_case_evidence",
+        ),
+        path(
+            "<int:object_id>/evidence/<int:evidence_id>/review/",
+            wrap(evidence_review_view),
+            name="cases_case_evidence_review",
+        ),
+        path("<int:object_id>/snapshot/", wrap(snapshot_view), name="cases_case_snapshot"),
+        path(
+            "<int:object_id>/consultation/",
+            wrap(consultation_request_view),
+            name="cases_case_consultation",
+        ),
+        path(
+            "<int:object_id>/consultation/<int:consultation_id>/answer/",
+            wrap(consultation_answer_view),
+            name="cases_case_consultation_answer",
+        ),
+        path(
+            "<int:object_id>/consultation/<int:consultation_id>/withdraw/",
+            wrap(consultation_withdraw_view),
+            name="cases_case_consultation_withdraw",
+        ),
+    ]
