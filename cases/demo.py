@@ -129,7 +129,7 @@ USERS: list[DemoUser] = [
         roles.TEAM_LEAD,
         roles.TEAM_LEAD,
         teams=("support", "complaints"),
-        leads=("support", "complaints"),
+        leads=("support", "complaints", "tech"),
         skills=ALL_CATEGORIES,
         exchange_account_id="UID70010047",
     ),
@@ -182,6 +182,16 @@ USERS: list[DemoUser] = [
         teams=("arbitration",),
         languages=("en", "zh-hans"),
         skills=(C.P2P_DISPUTE, C.TRADE_DISPUTE),
+    ),
+    DemoUser(
+        "specialist",
+        "Sofia",
+        "Novak",
+        "sofia.novak@exchange.example",
+        roles.SPECIALIST,
+        roles.SPECIALIST,
+        teams=("tech", "security"),
+        languages=("en",),
     ),
     DemoUser(
         "alice",
@@ -1353,7 +1363,17 @@ def _seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team],
             inputs = dict(step.inputs)
             if step.transition == "determine_responsibility":
                 # The finding cites what the investigation pulled from the exchange.
-                inputs["responsibility_evidence"] = [_pull_snapshot(spec, case=case, now=now).pk]
+                snapshot = _pull_snapshot(spec, case=case, now=now)
+                inputs["responsibility_evidence"] = [snapshot.pk]
+                if case.assignee is not None:
+                    from cases.services.evidence import evidence_review
+
+                    evidence_review(
+                        evidence=snapshot,
+                        actor=case.assignee,
+                        relevance="relevant",
+                        note="The records the finding rests on.",
+                    )
             case = case_transition(
                 case=case,
                 transition=step.transition,
@@ -1361,6 +1381,7 @@ def _seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team],
                 reason=step.reason,
                 **inputs,
             )
+    _seed_investigation(spec, case=case, users=users, teams=teams, now=now)
     _seed_correspondence(spec, case=case, users=users)
     return case
 
@@ -1447,6 +1468,85 @@ def _demo_csv(spec: DemoCase) -> bytes:
     rows = ["time_utc,pair,side,price,amount"]
     rows += [f"2026-10-0{i + 1}T09:3{i}:00Z,BTC/USDT,buy,6{i}250.10,0.0{i + 1}" for i in range(4)]
     return ("\n".join(rows) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class DemoConsultation:
+    team: str
+    question: str
+    asked_days_ago: int
+    due_days: int
+    answer: str = ""
+
+
+# Questions the handlers asked other teams (by case subject): one answered, one overdue for the
+# team lead's view, one still within its time.
+CONSULTATIONS: dict[str, list[DemoConsultation]] = {
+    "BTC withdrawal marked completed but not received": [
+        DemoConsultation(
+            "tech",
+            "Our withdrawal record shows the transaction as completed. Was it actually "
+            "broadcast, and in which block was it confirmed?",
+            asked_days_ago=2,
+            due_days=3,
+            answer="Broadcast at once and confirmed two blocks later; the destination address "
+            "is the one in the withdrawal record. Node log export attached to the ticket.",
+        )
+    ],
+    "ETH/USDT market order filled 4% away from the last price": [
+        DemoConsultation(
+            "tech",
+            "Was the ETH/USDT order book thin at the time of the order, or did the matching "
+            "engine lag? Please send the depth snapshot for that second.",
+            asked_days_ago=5,
+            due_days=2,
+        )
+    ],
+    "P2P 卖家已收款但未放币": [
+        DemoConsultation(
+            "legal",
+            "The seller confirms payment but refuses to release. May we release the escrowed "
+            "USDT to the buyer on the bank receipt alone?",
+            asked_days_ago=0,
+            due_days=3,
+        )
+    ],
+}
+
+
+def _seed_investigation(
+    spec: DemoCase, *, case: Case, users: dict[str, Any], teams: dict[str, Team], now: datetime
+) -> None:
+    """What the handler did while investigating: a snapshot of the incident window (reviewed,
+    with a note) on every open investigation, and the consultations of `CONSULTATIONS`."""
+    from cases.services.consultations import consultation_answer, consultation_request
+    from cases.services.evidence import evidence_review
+
+    handler = users.get(spec.assignee) if spec.assignee else None
+    if handler is None:
+        return
+    if case.state == S.INVESTIGATING:
+        snapshot = _pull_snapshot(spec, case=case, now=now)
+        evidence_review(
+            evidence=snapshot,
+            actor=handler,
+            relevance="relevant",
+            note="Covers the incident window; matches what the customer describes.",
+        )
+    for item in CONSULTATIONS.get(spec.subject, []):
+        asked = now - timedelta(days=item.asked_days_ago, hours=2)
+        consultation = consultation_request(
+            case=case,
+            actor=handler,
+            team=teams[item.team],
+            question=item.question,
+            asked_at=asked,
+            due_at=asked + timedelta(days=item.due_days),
+        )
+        if item.answer:
+            consultation_answer(
+                consultation=consultation, actor=users["specialist"], answer=item.answer
+            )
 
 
 def demo_seed() -> SeedResult:

@@ -67,17 +67,20 @@ def consultation_request(
     team: Team,
     question: str,
     due_at: datetime | None = None,
+    asked_at: datetime | None = None,
 ) -> Consultation:
     """Ask `team` a question about `case`; the team may read the case until it is answered.
 
-    Raises PermissionDeniedError (the actor may not investigate this case, or is recused),
-    ApplicationError (no question, a due date in the past), ConflictError (the case is closed).
-    Asking the same team the same open question again returns the open consultation.
+    `asked_at` is for imports and the demo (a question asked earlier); the due date must be
+    after it. Raises PermissionDeniedError (the actor may not investigate this case, or is
+    recused), ApplicationError (no question, a due date before the question), ConflictError
+    (the case is closed). Asking the same team the same open question again returns the open
+    consultation.
     """
     if not policies.may_run(actor, case, "cases.investigate_case"):
         raise PermissionDeniedError(_("You may not consult other teams on this case."))
     text = _required(question, "question")[:QUESTION_MAX_LENGTH]
-    now = timezone.now()
+    now = asked_at or timezone.now()
     due = due_at or now + timedelta(days=settings.CONSULTATION_DUE_DAYS)
     if due <= now:
         raise ApplicationError(
@@ -103,6 +106,7 @@ def consultation_request(
             due_at=due,
             asked_by=actor_user(actor),
             asked_by_label=actor_label(actor),
+            created_at=now,
         )
         stamp(consultation, actor=actor, reason=f"Consultation asked of {team.code}")
         consultation.save()

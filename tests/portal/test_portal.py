@@ -3,6 +3,7 @@ form (once per token), replies, evidence, 404 for anything foreign, query budget
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases.enums import Channel
 from cases.models import Case, CaseEvent, Evidence, IdempotencyKey, Message, MessageDirection
@@ -336,3 +337,28 @@ def test_language_switch_shows_chinese(alice_client, alice):
     english = alice_client.post("/i18n/setlang/", {"language": "en", "next": "/portal/"})
     assert english.status_code == 302
     assert "Trade dispute" in alice_client.get("/portal/cases/new/").content.decode()
+
+
+# --- A request for information ------------------------------------------------------------
+
+
+def test_question_is_shown_and_my_answer_resumes_the_case(alice_client, alice, team):
+    case = own_case(alice, team=team, state_path=["start_assessment", "accept", "request_info"])
+    assert case.state == "awaiting_customer"
+    page = alice_client.get(f"/portal/cases/{case.reference}/").content.decode()
+    assert 'id="info-request"' in page
+    assert escape(case.info_request) in page
+    assert "Waiting for you" in page
+
+    response = alice_client.post(
+        f"/portal/cases/{case.reference}/reply/", {"body": "The txid is 0xabc123."}
+    )
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "investigating"
+    assert case.paused_at is None
+    resumed = CaseEvent.objects.get(case=case, type="case.transition.resume")
+    assert resumed.actor_label == "system:intake:reply"
+    page = alice_client.get(f"/portal/cases/{case.reference}/").content.decode()
+    assert 'id="info-request"' not in page

@@ -167,3 +167,26 @@ def _txt():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("note.txt", b"hello", content_type="text/plain")
+
+
+def test_a_relayed_answer_resumes_a_case_waiting_for_the_customer(exchange, support_team):
+    from cases.models import Case, CaseEvent
+    from cases.services.lifecycle import case_transition
+    from tests.cases.api.conftest import SYSTEM
+
+    reference = _open(exchange)
+    case = Case.objects.get(reference=reference)
+    for name, inputs in (
+        ("start_assessment", {}),
+        ("request_info", {"info_request": "Which network did you withdraw on?"}),
+    ):
+        case = case_transition(case=case, transition=name, actor=SYSTEM, reason="r", **inputs)
+    assert exchange.get(f"{URL}{reference}/").json()["status_display"] == "Awaiting customer"
+
+    relayed = exchange.post(f"{URL}{reference}/messages/", {"body": "TRC20."}, format="json")
+
+    assert relayed.status_code == 201
+    case.refresh_from_db()
+    assert case.state == "assessing"
+    assert case.paused_at is None
+    assert CaseEvent.objects.filter(case=case, type="case.transition.resume").count() == 1
