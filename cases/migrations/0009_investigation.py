@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered (UTC)')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed (UTC)')),
                 ('overdue_notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('lead_notice_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked (UTC)')),
             ],
             options={
@@ -76,6 +77,7 @@ class Migration(migrations.Migration):
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered (UTC)')),
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed (UTC)')),
                 ('overdue_notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('lead_notice_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked (UTC)')),
                 ('history_change_reason', models.TextField(null=True)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),

@@ -116,8 +116,10 @@ class Consultation(models.Model):
         "cases.Evidence", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed (UTC)"), null=True, blank=True)
-    # When the team lead was told the answer is overdue (once).
+    # When the consultation was flagged overdue (once).
     overdue_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the overdue email left (the task sends it once, however often it runs).
+    lead_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("asked (UTC)"), default=timezone.now)
 
     history = audited_history()

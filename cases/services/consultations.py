@@ -306,32 +306,42 @@ def _enqueue_lead_notice(consultation_id: int) -> None:
     consultation_notify_lead.delay(consultation_id)
 
 
-def consultation_lead_notice_send(*, consultation_id: int) -> bool:
+def consultation_lead_notice_send(*, consultation_id: int, actor: Actor = OVERDUE_ACTOR) -> bool:
     """Email the consulted team's lead that an answer is overdue (the reference and the team
-    only: no personal data of the customer)."""
+    only: no personal data of the customer). Sends once: the row is locked and marked in the
+    same transaction, so a re-delivered task finds it sent."""
     from django.core.mail import EmailMessage
 
-    consultation = (
-        Consultation.objects.select_related("team__lead", "case")
-        .filter(pk=consultation_id, status=ConsultationStatus.OPEN)
-        .first()
-    )
-    lead = consultation.team.lead if consultation else None
-    if consultation is None or lead is None or not lead.is_active or not lead.email:
-        return False
-    EmailMessage(
-        subject=_("[%(ref)s] Consultation overdue: %(team)s")
-        % {"ref": consultation.case.reference, "team": consultation.team.name},
-        body=_(
-            "Your team was asked a question about case %(ref)s, due %(due)s UTC, and has not "
-            "answered yet. Please make sure someone answers it in the back office."
+    with transaction.atomic():
+        consultation = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("team__lead", "case")
+            .filter(
+                pk=consultation_id,
+                status=ConsultationStatus.OPEN,
+                lead_notice_sent_at__isnull=True,
+            )
+            .first()
         )
-        % {
-            "ref": consultation.case.reference,
-            "due": consultation.due_at.strftime("%Y-%m-%d %H:%M"),
-        },
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[lead.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
-    return True
+        lead = consultation.team.lead if consultation else None
+        if consultation is None or lead is None or not lead.is_active or not lead.email:
+            return False
+        EmailMessage(
+            subject=_("[%(ref)s] Consultation overdue: %(team)s")
+            % {"ref": consultation.case.reference, "team": consultation.team.name},
+            body=_(
+                "Your team was asked a question about case %(ref)s, due %(due)s UTC, and has "
+                "not answered yet. Please make sure someone answers it in the back office."
+            )
+            % {
+                "ref": consultation.case.reference,
+                "due": consultation.due_at.strftime("%Y-%m-%d %H:%M"),
+            },
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[lead.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        ).send()
+        consultation.lead_notice_sent_at = timezone.now()
+        stamp(consultation, actor=actor, reason="Overdue notice sent to the team lead")
+        consultation.save()
+        return True

@@ -307,6 +307,11 @@ def test_an_overdue_consultation_is_flagged_once_to_the_lead(
     assert tasks.consultations_flag_overdue.delay().get() == 0
     assert CaseEvent.objects.filter(case=case, type="consultation.overdue").count() == 1
     assert len(mailoutbox) == 1
+    # A re-delivered notice task sends nothing more.
+    consultation.refresh_from_db()
+    assert consultation.lead_notice_sent_at is not None
+    assert tasks.consultation_notify_lead.delay(consultation.pk).get() is False
+    assert len(mailoutbox) == 1
 
 
 def test_lead_notice_goes_nowhere_without_a_lead_or_after_the_answer(

@@ -292,3 +292,38 @@ def test_no_queryset_update_on_tracked_models():
 
 def test_database_vendor_matches_configuration(settings):
     assert connection.vendor in settings.DATABASES["default"]["ENGINE"]
+
+
+def test_a_changed_finding_keeps_the_first_in_history(case_factory, team, staff):
+    from tests.cases.lifecycle_paths import cite_evidence
+
+    lead = staff(None, superuser=True)
+    # Reopened after resolution: investigated again, a new finding.
+    case = case_factory(team=team, state_path=path_to(CaseState.REOPENED))
+    first = case.responsibility_evidence
+    case = case_transition(case=case, transition="reinvestigate", actor=lead, reason="New logs")
+    second = cite_evidence(case)
+    case = case_transition(
+        case=case,
+        transition="determine_responsibility",
+        actor=lead,
+        reason="The new logs show a phishing site",
+        responsibility="third_party_phishing",
+        responsibility_rationale="The login came from the phishing site's proxy.",
+        responsibility_evidence=second,
+    )
+
+    findings = [
+        (h.responsibility, h.responsibility_evidence)
+        for h in case.history.order_by("history_date", "history_id")
+        if h.history_change_reason
+        in ("test determine_responsibility", "The new logs show a phishing site")
+    ]
+    assert findings == [
+        ("platform_system_fault", first),
+        ("third_party_phishing", second),
+    ]
+    events = CaseEvent.objects.filter(
+        case=case, type="case.transition.determine_responsibility"
+    ).order_by("id")
+    assert [e.data["responsibility_evidence"] for e in events] == [first, second]

@@ -124,3 +124,37 @@ def test_the_same_task_run_twice_sends_once(worker):
     time.sleep(1.5)  # let the duplicates run too
     assert len(_mails(worker)) == 1
     assert Notification.objects.get(pk=email.pk).attempts == 1
+
+
+def test_worker_sweep_closes_a_case_whose_customer_never_answered(worker):
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from cases.models import Case, CaseEvent
+    from cases.services.lifecycle import case_transition
+    from cases.tasks import info_requests_sweep
+
+    case = intake_submit(submission=submission(), actor=SYSTEM).case
+    case = case_transition(case=case, transition="start_assessment", actor=SYSTEM, reason="r")
+    case = case_transition(
+        case=case,
+        transition="request_info",
+        actor=SYSTEM,
+        reason="r",
+        info_request="Which network did you use?",
+    )
+    # Test setup only: the request was made long ago (the worker runs on the real clock).
+    Case.objects.filter(pk=case.pk).update(
+        paused_at=timezone.now() - settings.INFO_REQUEST_CLOSE_AFTER - timedelta(hours=1)
+    )
+
+    info_requests_sweep.delay()
+    info_requests_sweep.delay()  # a second run, as a re-delivery would do
+
+    assert _wait_for(lambda: Case.objects.get(pk=case.pk).state == "closed")
+    time.sleep(1.5)
+    closed = CaseEvent.objects.get(case=case, type="case.transition.close_unanswered")
+    assert closed.actor_label == "system:task:info_requests_sweep"
+    assert Notification.objects.filter(case=case, kind="case.closed_unanswered").count() == 2
