@@ -158,3 +158,25 @@ def test_pipe_exit_75_when_storage_is_unwritable(tmp_path):
     )
     assert out.returncode == 75, out.stderr
     assert InboundEmail.objects.count() == 0
+
+
+def test_an_emailed_answer_resumes_a_case_waiting_for_the_customer():
+    from cases.models import CaseEvent
+    from cases.services.lifecycle import case_transition
+
+    case, ack = open_email_case(email="priya.raman.dev@gmail.com")
+    for name, inputs in (
+        ("start_assessment", {}),
+        ("request_info", {"info_request": "Please send the order id."}),
+    ):
+        case = case_transition(case=case, transition=name, actor=ACTOR, reason="r", **inputs)
+    assert case.state == "awaiting_customer"
+
+    reply = take(raw_of("20_reply_by_in_reply_to.eml", **fill_for(case, ack)))
+
+    assert reply.status == InboundEmailStatus.REPLY
+    case.refresh_from_db()
+    assert case.state == "assessing"
+    assert case.paused_at is None
+    resumed = CaseEvent.objects.get(case=case, type="case.transition.resume")
+    assert resumed.actor_label == "system:intake:reply"
