@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
+from cases.admin_views import back_to_case, case_or_404
 from cases.enums import CaseState, ResponsibilityParty
 from cases.gateway import RecordKind
 from cases.models import (
@@ -271,17 +272,6 @@ def investigation_context(
 # --- views -------------------------------------------------------------------------------------
 
 
-def _case_or_404(request: HttpRequest, object_id: int) -> Case:
-    case = case_get_for_staff(user=request.user, pk=object_id)
-    if case is None:
-        raise Http404
-    return case
-
-
-def _back(case: Case, anchor: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]) + anchor)
-
-
 def _errors(request: HttpRequest, form: forms.Form) -> None:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -329,7 +319,7 @@ def evidence_review_view(request: HttpRequest, object_id: int, evidence_id: int)
     form = EvidenceReviewForm(request.POST, prefix=f"e{evidence.pk}")
     if not form.is_valid():
         _errors(request, form)
-        return _back(evidence.case, f"#evidence-{evidence.pk}")
+        return back_to_case(evidence.case, f"#evidence-{evidence.pk}")
     try:
         evidence_review(
             evidence=evidence,
@@ -344,12 +334,12 @@ def evidence_review_view(request: HttpRequest, object_id: int, evidence_id: int)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Review of evidence #%(n)s recorded.") % {"n": evidence.pk})
-    return _back(evidence.case, f"#evidence-{evidence.pk}")
+    return back_to_case(evidence.case, f"#evidence-{evidence.pk}")
 
 
 def snapshot_view(request: HttpRequest, object_id: int) -> HttpResponse:
     """Pull a party's exchange records for a window and freeze them on the case."""
-    case = _case_or_404(request, object_id)
+    case = case_or_404(request, object_id)
     if not policies.may_run(request.user, case, "cases.investigate_case") or not case.is_open:
         raise PermissionDenied
     if request.method == "POST":
@@ -405,11 +395,11 @@ def snapshot_view(request: HttpRequest, object_id: int) -> HttpResponse:
 
 @require_POST
 def consultation_request_view(request: HttpRequest, object_id: int) -> HttpResponse:
-    case = _case_or_404(request, object_id)
+    case = case_or_404(request, object_id)
     form = ConsultationRequestForm(request.POST)
     if not form.is_valid():
         _errors(request, form)
-        return _back(case, "#consultations")
+        return back_to_case(case, "#consultations")
     try:
         consultation = consultation_request(
             case=case,
@@ -428,7 +418,7 @@ def consultation_request_view(request: HttpRequest, object_id: int) -> HttpRespo
             _("%(team)s was asked; the answer is due %(due)s UTC.")
             % {"team": consultation.team.name, "due": f"{consultation.due_at:%Y-%m-%d %H:%M}"},
         )
-    return _back(case, "#consultations")
+    return back_to_case(case, "#consultations")
 
 
 def _consultation_or_404(case: Case, consultation_id: int) -> Consultation:
@@ -444,12 +434,12 @@ def _consultation_or_404(case: Case, consultation_id: int) -> Consultation:
 def consultation_answer_view(
     request: HttpRequest, object_id: int, consultation_id: int
 ) -> HttpResponse:
-    case = _case_or_404(request, object_id)
+    case = case_or_404(request, object_id)
     consultation = _consultation_or_404(case, consultation_id)
     form = ConsultationAnswerForm(request.POST, request.FILES, prefix=f"c{consultation.pk}")
     if not form.is_valid():
         _errors(request, form)
-        return _back(case, f"#consultation-{consultation.pk}")
+        return back_to_case(case, f"#consultation-{consultation.pk}")
     upload = form.cleaned_data.get("file")
     try:
         consultation_answer(
@@ -468,19 +458,19 @@ def consultation_answer_view(
     # The team may have lost its access with the answer: go back only if the case is in reach.
     if case_get_for_staff(user=request.user, pk=case.pk) is None:
         return HttpResponseRedirect(reverse("admin:cases_consultation_changelist"))
-    return _back(case, f"#consultation-{consultation.pk}")
+    return back_to_case(case, f"#consultation-{consultation.pk}")
 
 
 @require_POST
 def consultation_withdraw_view(
     request: HttpRequest, object_id: int, consultation_id: int
 ) -> HttpResponse:
-    case = _case_or_404(request, object_id)
+    case = case_or_404(request, object_id)
     consultation = _consultation_or_404(case, consultation_id)
     form = ConsultationWithdrawForm(request.POST, prefix=f"w{consultation.pk}")
     if not form.is_valid():
         _errors(request, form)
-        return _back(case, f"#consultation-{consultation.pk}")
+        return back_to_case(case, f"#consultation-{consultation.pk}")
     try:
         consultation_withdraw(
             consultation=consultation, actor=request.user, reason=form.cleaned_data["reason"]
@@ -491,7 +481,7 @@ def consultation_withdraw_view(
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Consultation withdrawn."))
-    return _back(case, f"#consultation-{consultation.pk}")
+    return back_to_case(case, f"#consultation-{consultation.pk}")
 
 
 def admin_urls(model_admin: Any) -> list:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
-from cases.admin_investigation import investigation_context
 from cases.enums import Channel
 from cases.models import Case, MessageDirection
 from cases.redaction import LABELS
@@ -63,14 +62,15 @@ class ComplaintFlagForm(forms.Form):
     )
 
 
-def _case_or_404(request: HttpRequest, object_id: int) -> Case:
+def case_or_404(request: HttpRequest, object_id: int) -> Case:
+    """The case through the staff selector: 404 when out of reach (recused ones included)."""
     case = case_get_for_staff(user=request.user, pk=object_id)
     if case is None:
         raise Http404
     return case
 
 
-def _back(case: Case, anchor: str) -> HttpResponseRedirect:
+def back_to_case(case: Case, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]) + anchor)
 
 
@@ -88,6 +88,8 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         }
         for message in messages_for_staff(case=case)
     ]
+    from cases.admin_investigation import investigation_context
+
     sensitive_ok = may_view_sensitive(user)
     items = list(evidence_list_for_staff(case=case))
     evidence = [
@@ -118,13 +120,13 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
 @require_POST
 def message_view(request: HttpRequest, object_id: int) -> HttpResponse:
     """Post a staff reply (the customer is notified) or an internal note (nobody is)."""
-    case = _case_or_404(request, object_id)
+    case = case_or_404(request, object_id)
     if not policies.may_reach_case(request.user, case, change=True):
         raise PermissionDenied
     form = StaffMessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a reply or an internal note."))
-        return _back(case, "#correspondence")
+        return back_to_case(case, "#correspondence")
     internal = form.cleaned_data["internal"]
     try:
         message_post_staff(
@@ -136,13 +138,13 @@ def message_view(request: HttpRequest, object_id: int) -> HttpResponse:
         messages.success(
             request, _("Internal note added.") if internal else _("Reply sent to the customer.")
         )
-    return _back(case, "#correspondence")
+    return back_to_case(case, "#correspondence")
 
 
 @require_POST
 def complaint_flag_view(request: HttpRequest, object_id: int) -> HttpResponse:
     """Change whether the case is a complaint or a query, with a reason for the record."""
-    case = _case_or_404(request, object_id)
+    case = case_or_404(request, object_id)
     if not policies.may_run(request.user, case, "cases.assess_case"):
         raise PermissionDenied
     form = ComplaintFlagForm(request.POST)
@@ -150,7 +152,7 @@ def complaint_flag_view(request: HttpRequest, object_id: int) -> HttpResponse:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return _back(case, "#classification")
+        return back_to_case(case, "#classification")
     try:
         updated = case_set_complaint_flag(
             case=case,
@@ -167,7 +169,7 @@ def complaint_flag_view(request: HttpRequest, object_id: int) -> HttpResponse:
             if updated.is_complaint
             else _("The case is now a query."),
         )
-    return _back(case, "#classification")
+    return back_to_case(case, "#classification")
 
 
 def evidence_download_view(request: HttpRequest, object_id: int, evidence_id: int) -> HttpResponse:
