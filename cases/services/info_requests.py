@@ -51,7 +51,7 @@ def after_close_unanswered(
     notification_queue(
         case=case,
         kind="case.closed_unanswered",
-        cause=f"closed-unanswered-{case.paused_total.total_seconds():.0f}",
+        cause=f"closed-unanswered-{case.closed_at:%Y%m%d%H%M%S}",
         actor=actor,
         context={"question": case.info_request[:4000]},
     )

@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from cases.gateway.http import HttpExchangeGateway, request_signature, response_signature
 from cases.gateway.port import (
@@ -159,6 +160,13 @@ def _handler(exchange: FakeExchange) -> type[BaseHTTPRequestHandler]:
                 pass
 
     return Handler
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are asserted in English whatever language an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
