@@ -286,6 +286,30 @@ def _evidence_or_404(request: HttpRequest, object_id: int, evidence_id: int) -> 
     return evidence
 
 
+# Rows of one record kind shown per page of a snapshot (a snapshot may hold 20,000 records).
+SNAPSHOT_ROWS_PER_PAGE = 200
+
+
+def _table_page(request: HttpRequest, table: Any) -> dict[str, Any]:
+    """One kind's table, paged on its own (`?p_<kind>=N`), with links that keep the others."""
+    from django.core.paginator import Paginator
+
+    param = f"p_{table.kind}"
+    page = Paginator(table.rows, SNAPSHOT_ROWS_PER_PAGE).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#records-{table.kind}"
+
+    return {
+        "table": table,
+        "page": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
 def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -> HttpResponse:
     """One evidence item: where it came from, its hash, the review, and for a snapshot its
     records as tables (re-hashed from storage). Every look is logged; a sensitive item is 404
@@ -293,8 +317,10 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
     evidence = _evidence_or_404(request, object_id, evidence_id)
     case = evidence.case
     snapshot = Snapshot.objects.filter(evidence=evidence).first()
+    tables = []
     if snapshot is not None:
         view = snapshot_read(snapshot=snapshot, actor=request.user, via="admin")
+        tables = [_table_page(request, table) for table in view.tables]
     else:
         view = None
         evidence_view_log(evidence=evidence, actor=request.user, via="admin")
@@ -303,6 +329,7 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
         "case": case,
         "evidence": evidence,
         "snapshot": view,
+        "tables": tables,
         "notes": list(evidence.annotations.order_by("created_at", "id")),
         "download_url": reverse("admin:cases_case_evidence_download", args=[case.pk, evidence.pk]),
         "title": _("Evidence #%(n)s of %(ref)s") % {"n": evidence.pk, "ref": case.reference},

@@ -267,6 +267,42 @@ def test_snapshot_pull_freezes_the_records_and_the_evidence_page_shows_them(clie
     assert viewed.actor_label.endswith(handler.username)
 
 
+def test_a_big_snapshot_is_paged_per_kind(client, handler, case, django_assert_max_num_queries):
+    from cases.admin_investigation import SNAPSHOT_ROWS_PER_PAGE
+
+    account = LedgerAccount.objects.get(account_id=ACCOUNT)
+    LedgerRecord.objects.bulk_create(
+        LedgerRecord(
+            account=account,
+            kind=LedgerRecordKind.TRADE,
+            record_id=f"T-BULK-{i:04d}",
+            occurred_at=START + timedelta(minutes=i),
+            data={"symbol": "BTCUSDT", "side": "sell", "price": "27000.00", "quantity": "0.001"},
+        )
+        for i in range(2 * SNAPSHOT_ROWS_PER_PAGE + 50)
+    )
+    client.force_login(handler)
+    response = client.post(snapshot_url(case), pull_data())
+    assert response.status_code == 302
+    page_url = response["Location"]
+
+    with django_assert_max_num_queries(20):
+        first = client.get(page_url).content.decode()
+    trades = 2 * SNAPSHOT_ROWS_PER_PAGE + 51  # the bulk rows, then T-9001 a day in
+    assert f"Trades ({trades})" in first
+    assert first.count("T-BULK-") == SNAPSHOT_ROWS_PER_PAGE
+    assert f"records 1–{SNAPSHOT_ROWS_PER_PAGE} of {trades}" in first
+    assert "D-9001" in first  # the deposits table is not paged away
+    last = client.get(page_url + "?p_trades=3").content.decode()
+    assert last.count("T-BULK-") == 50
+    assert "T-9001" in last  # the latest trade ends the last page
+    assert "D-9001" in last
+    # Every page looked at is a logged view.
+    evidence_id = int(page_url.rstrip("/").rsplit("/", 1)[1])
+    views = CaseEvent.objects.filter(case=case, type="evidence.viewed")
+    assert [e.data["evidence"] for e in views] == [evidence_id, evidence_id]
+
+
 def test_snapshot_of_an_account_that_is_not_a_party_is_a_form_error(client, handler, case):
     LedgerAccount.objects.create(account_id="EX-9999")
     client.force_login(handler)
