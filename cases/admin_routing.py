@@ -190,6 +190,7 @@ class CaseRoutingAdminMixin:
         if not may_see_queues(request.user):
             raise PermissionDenied
         changelist = reverse("admin:cases_case_changelist")
+        consultations = reverse("admin:cases_consultation_changelist")
 
         def link(**params: Any) -> str:
             return f"{changelist}?{urlencode(params)}"
@@ -202,6 +203,9 @@ class CaseRoutingAdminMixin:
                 "unassigned": link(**team, queue="unassigned"),
                 "at_risk": link(**team, queue="sla_risk"),
                 "breached": link(**team, queue="sla_breached"),
+                "consultations": consultations
+                + "?"
+                + urlencode({"team__id__exact": queue.team.pk, "due": "overdue"}),
             }
             queue.state_rows = [
                 (label, n, link(**team, state__exact=state)) for state, label, n in queue.by_state

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cases.enums import CaseState
-from cases.models import Case, Team
+from cases.models import Case, Consultation, ConsultationStatus, Team
 from cases.policies import is_active_staff, may_view_all_cases
 from cases.services.routing import WORKING_STATES
 
@@ -102,11 +102,15 @@ class TeamQueue:
     breached: int = 0
     by_state: list[tuple[str, str, int]] = field(default_factory=list)
     agents: list[AgentLoad] = field(default_factory=list)
+    # Questions other handlers asked this team (consultations) still open, and how many overdue.
+    consultations_open: int = 0
+    consultations_overdue: int = 0
 
 
 def queue_overview_for_lead(*, user: Any, now: datetime | None = None) -> list[TeamQueue]:
-    """One `TeamQueue` per team the user oversees (see `teams_led_by`). Four queries in all:
-    the teams, counts per team, counts per team and state, counts per team and assignee."""
+    """One `TeamQueue` per team the user oversees (see `teams_led_by`). Five queries in all:
+    the teams, counts per team, counts per team and state, counts per team and assignee, and
+    the open and overdue consultations asked of each team."""
     now = now or timezone.now()
     teams = list(teams_led_by(user=user))
     if not teams:
@@ -161,4 +165,13 @@ def queue_overview_for_lead(*, user: Any, now: datetime | None = None) -> list[T
         )
     for queue in queues.values():
         queue.agents.sort(key=lambda a: (-a.open, a.username))
+    asked = (
+        Consultation.objects.filter(team__in=list(queues), status=ConsultationStatus.OPEN)
+        .order_by()
+        .values("team_id")
+        .annotate(n=Count("id"), n_overdue=Count("id", filter=Q(due_at__lt=now)))
+    )
+    for row in asked:
+        queue = queues[row["team_id"]]
+        queue.consultations_open, queue.consultations_overdue = row["n"], row["n_overdue"]
     return [queues[t.pk] for t in teams]

@@ -71,6 +71,30 @@ def test_overview_numbers(setup, lead):
     assert dict((s, n) for s, _label, n in queue.by_state) == {"received": 5, "assessing": 1}
     loads = {a.username: (a.open, a.at_risk, a.breached) for a in queue.agents}
     assert loads == {"amy": (2, 1, 1), "bob": (3, 0, 0)}
+    assert (queue.consultations_open, queue.consultations_overdue) == (0, 0)
+
+
+def test_overview_counts_the_consultations_asked_of_the_team(setup, lead, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.roles import CASE_HANDLER
+    from cases.services.consultations import consultation_request
+
+    case = setup["cases"]["legal"]
+    asker = staff(CASE_HANDLER, teams=[setup["legal"]])
+    long_ago = timezone.now() - timedelta(days=5)
+    for question, asked_at in (("Logs of the outage?", long_ago), ("Who reset 2FA?", None)):
+        consultation_request(
+            case=case,
+            actor=asker,
+            team=setup["security"],
+            question=question,
+            asked_at=asked_at,
+        )
+    (queue,) = queue_overview_for_lead(user=lead)
+    assert (queue.consultations_open, queue.consultations_overdue) == (2, 1)
 
 
 def test_auditor_and_superuser_see_every_team(setup):
@@ -130,8 +154,9 @@ def test_queue_page_query_count_is_constant(client, setup, lead, django_assert_m
         make_case(team=security, assignee=extra[n % 4] if n % 3 else None, priority="P2")
     many = _page_queries(client)
     assert few == many
-    # Session, user, two permission reads, "leads a team", the teams, three aggregates.
-    with django_assert_max_num_queries(9):
+    # Session, user, two permission reads, "leads a team", the teams, three case aggregates and
+    # one of the consultations asked of each team.
+    with django_assert_max_num_queries(10):
         client.get(QUEUES_URL)
 
 
