@@ -250,7 +250,7 @@ ZH: dict[str, str] = {
     "We need information from you": "我们需要您提供信息",
     "Please answer with a message below (you can attach files). Your case waits for your answer and its service clock is paused until then.": "请在下方留言答复（可附加文件）。您的案件将等待您的答复，在此之前服务时限暂停计时。",
     "previous": "上一页",
-    "records %(first)s–%(last)s of %(total)s": "第 %(first)s–%(last)s 条，共 %(total)s 条",
+    "records %(first)s-%(last)s of %(total)s": "第 %(first)s-%(last)s 条，共 %(total)s 条",
     "next": "下一页",
     "Consultations asked of the team: overdue / open": "向本组发起的协查：逾期 / 未结",
 }
