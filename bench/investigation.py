@@ -305,7 +305,7 @@ def row(what: str, size: str, r: dict) -> str:
     pulled = f"{r['min']:.0f} / {r['median']:.0f}" if "min" in r else ""
     size_bytes = f"{r['bytes']:,}" if "bytes" in r else ""
     return (
-        f"| {what:<34} | {size:<24} | {p50:>7} | {p95:>7} | {r['queries']:>3} "
+        f"| {what:<34} | {size:<30} | {p50:>7} | {p95:>7} | {r['queries']:>3} "
         f"| {pulled:>11} | {size_bytes:>11} |"
     )
 
@@ -345,7 +345,7 @@ def run(ids: dict, records: list[int], requests: int) -> None:
         print(row(f"snapshot_pull ({PULLS} runs)", size, result), flush=True)
         page_url = reverse("admin:cases_case_evidence", args=[case.pk, result["evidence"].pk])
         pages = -(-n // SNAPSHOT_ROWS_PER_PAGE)
-        middle = max(1, (pages + 1) // 2)
+        middle = pages // 2 + 1 if pages > 1 else 1
         for label, url in (
             ("evidence page, first page", page_url),
             (f"evidence page, ?p_trades={middle} of {pages}", f"{page_url}?p_trades={middle}"),
@@ -379,7 +379,8 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         ids = prepare(evidence_dir)
-        logging.getLogger("django.request").setLevel(logging.ERROR)
+        for name in ("django.request", "celery", "kombu"):
+            logging.getLogger(name).setLevel(logging.ERROR)
         print(f"<!-- database ready in {time.perf_counter() - t0:.0f} s -->", flush=True)
         run(ids, records, args.requests)
         print(f"<!-- total {time.perf_counter() - t0:.0f} s -->", flush=True)

@@ -18,6 +18,8 @@ from cases.models import (
     Case,
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
+    Consultation,
+    ConsultationStatus,
     StaffProfile,
     Team,
     TeamMembership,
@@ -193,6 +195,11 @@ def _case_assign(
     if old_team != team:
         if old_team is not None:
             _revoke(locked, group=old_team.group)
+            if Consultation.objects.filter(
+                case=locked, team=old_team, status=ConsultationStatus.OPEN
+            ).exists():
+                # The old team was also consulted and has not answered: it keeps reading.
+                assign_perm("view_case", old_team.group, locked)
         if team is not None:
             _grant(locked, group=team.group)
     if old_assignee != assignee:

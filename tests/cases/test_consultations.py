@@ -173,6 +173,22 @@ def test_consulting_the_cases_own_team_never_revokes_its_access(case, handler, s
     assert reaches(handler, case)
 
 
+def test_a_consulted_team_keeps_reading_when_the_case_moves_between_teams(
+    case, handler, specialist, team, other_team, staff
+):
+    from cases.services.assignment import case_assign
+    from tests.factories.cases import SYSTEM
+
+    consultation = _ask(case, handler, other_team)
+    # The case moves to the consulted team, then away again: the question is still open.
+    case = case_assign(case=case, actor=SYSTEM, reason="Security's case now", team=other_team)
+    case = case_assign(case=case, actor=SYSTEM, reason="Back to complaints", team=team)
+    assert reaches(specialist, case)
+
+    consultation_answer(consultation=consultation, actor=fresh(specialist), answer="Done.")
+    assert sees_nothing(specialist, case)
+
+
 def test_only_a_member_of_the_consulted_team_with_the_permission_answers(
     case, handler, staff, team, other_team, specialist
 ):
