@@ -9,10 +9,12 @@ snapshots, one for the case page. Evidence files go to a throw-away folder.
 
 For each N in --records the complainant's demo exchange account (`LedgerAccount`) is filled
 in bulk with N trades of one symbol spread over a 30-day window (amounts as decimal strings)
-and ~N/10 prices of that symbol. It then times `snapshot_pull` of trades and prices through
-`DemoExchangeGateway` as the handler (3 runs: min and median wall time, queries of one run, the
-size of the stored canonical JSON), and the evidence page of the last snapshot (first page and a
-middle page `?p_trades=K`, 200 rows a page) as the handler.
+and N/10 prices of that symbol; where N + N/10 is over SNAPSHOT_MAX_RECORDS (20,000: what one
+snapshot may hold) the trades are cut to make room for the prices. It then times
+`snapshot_pull` of trades and prices through `DemoExchangeGateway` as the handler (3 runs: min
+and median wall time, queries of one run, the size of the stored canonical JSON), and the
+evidence page of the last snapshot (first page and a middle page `?p_trades=K`, 200 rows a
+page) as the handler.
 
 Last, the case page (the admin change view) of a case with 50 messages, 200 evidence items each
 with a note (every tenth with a snapshot row), 3 open consultations and 500+ events, as the
@@ -108,8 +110,8 @@ def prepare(evidence_dir: str) -> dict:
     }
 
 
-def fill_ledger(account_id: str, n: int, start, end) -> float:
-    """The account afresh with `n` trades in [start, end) and ~n/10 prices of SYMBOL."""
+def fill_ledger(account_id: str, n: int, prices: int, start, end) -> float:
+    """The account afresh with `n` trades and `prices` prices of SYMBOL in [start, end)."""
     from django.db import connection
 
     from cases.models import LedgerAccount, LedgerPrice, LedgerRecord, LedgerRecordKind
@@ -146,7 +148,6 @@ def fill_ledger(account_id: str, n: int, start, end) -> float:
         ),
         batch_size=5000,
     )
-    prices = max(1, n // 10)
     price_step = (end - start) / prices
     LedgerPrice.objects.bulk_create(
         (
@@ -311,6 +312,7 @@ def row(what: str, size: str, r: dict) -> str:
 
 
 def run(ids: dict, records: list[int], requests: int) -> None:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
@@ -336,9 +338,18 @@ def run(ids: dict, records: list[int], requests: int) -> None:
     account_id = case.complainant_account_id
     end = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
     start = end - WINDOW
-    for n in records:
-        seconds = fill_ledger(account_id, n, start, end)
-        prices = max(1, n // 10)
+    for wanted in records:
+        # A snapshot holds at most SNAPSHOT_MAX_RECORDS records, prices included: at the limit
+        # the trades make room for the prices (20,000 -> 18,000 trades + 2,000 prices).
+        prices = max(1, wanted // 10)
+        n = min(wanted, settings.SNAPSHOT_MAX_RECORDS - prices)
+        if n < wanted:
+            print(
+                f"<!-- {wanted:,} trades + {prices:,} prices is over SNAPSHOT_MAX_RECORDS "
+                f"({settings.SNAPSHOT_MAX_RECORDS:,}): {n:,} trades instead -->",
+                flush=True,
+            )
+        seconds = fill_ledger(account_id, n, prices, start, end)
         print(f"<!-- {n:,} trades and {prices:,} prices loaded in {seconds:.1f} s -->", flush=True)
         size = f"{n:,} trades + {prices:,} prices"
         result = pull(case, handler, account_id, start, end)
