@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.conf import settings
@@ -32,6 +33,20 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_evidence_folder():
+    """Each test stores evidence in an empty folder: on SQLite case references restart with
+    every test, so a file left by an earlier test would make the storage rename the next."""
+    yield
+    from django.core.files.storage import FileSystemStorage
+
+    from cases.storage import evidence_storage
+
+    storage = evidence_storage()
+    if isinstance(storage, FileSystemStorage):
+        shutil.rmtree(storage.location, ignore_errors=True)
 
 
 @pytest.fixture
