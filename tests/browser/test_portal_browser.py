@@ -8,8 +8,11 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case, EvidenceKind
+from cases.services.assignment import case_assign
+from cases.services.lifecycle import case_transition
 from channels.models import ChatSession
-from tests.factories.cases import UserFactory
+from complaints_site.common.actors import SystemActor
+from tests.factories.cases import UserFactory, make_team
 from tests.factories.portal import PASSWORD, make_portal_user
 from tests.portal.helpers import png_bytes
 
@@ -122,3 +125,32 @@ def test_live_chat_both_ways_and_into_a_case(new_page):
     assert "wd-991 is pending" in text
     assert "open a case for you" in text
     expect(user.locator("#chat-case")).to_have_text(re.compile(case.reference), timeout=4_000)
+
+
+def test_answer_a_request_for_information(new_page, tmp_path):
+    make_portal_user("alice")
+    page = new_page()
+    sign_in(page, "alice@example.com")
+    reference = file_complaint(page, "Withdrawal stuck", tmp_path)
+    case = Case.objects.get(reference=reference)
+    team = make_team("support-b", "Support B")
+    actor = SystemActor("tests")
+    case = case_assign(case=case, actor=actor, reason="r", team=team)
+    for name, inputs in (
+        ("start_assessment", {}),
+        ("accept", {}),
+        ("request_info", {"info_request": "Which address did you withdraw to?"}),
+    ):
+        case = case_transition(case=case, transition=name, actor=actor, reason="r", **inputs)
+
+    page.reload()
+    box = page.locator("#info-request")
+    expect(box).to_contain_text("Which address did you withdraw to?")
+    expect(page.locator("#case-status")).to_have_text("Waiting for you")
+
+    page.get_by_label("Your message").fill("To bc1qexampleaddress.")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.locator(".messages")).to_contain_text("Your message was sent.")
+    expect(page.locator("#info-request")).to_have_count(0)
+    case.refresh_from_db()
+    assert case.state == "investigating"
