@@ -308,6 +308,20 @@ def _table_page(request: HttpRequest, table: Any) -> dict[str, Any]:
     }
 
 
+# Text evidence (chat transcripts, raw mail, CSV exports) up to this size is shown on its page,
+# escaped; anything else is only downloaded (never rendered in our origin).
+TEXT_PREVIEW_MAX_BYTES = 256 * 1024
+_TEXT_TYPES = ("text/plain", "text/csv", "message/rfc822", "application/json")
+
+
+def _text_preview(evidence: Evidence) -> str | None:
+    mime = evidence.content_type.split(";", 1)[0].strip().lower()
+    if mime not in _TEXT_TYPES or evidence.size > TEXT_PREVIEW_MAX_BYTES:
+        return None
+    with evidence.file.open("rb") as handle:
+        return handle.read().decode("utf-8", errors="replace")
+
+
 def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -> HttpResponse:
     """One evidence item: where it came from, its hash, the review, and for a snapshot its
     records as tables (re-hashed from storage). Every look is logged; a sensitive item is 404
@@ -322,12 +336,14 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
     else:
         view = None
         evidence_view_log(evidence=evidence, actor=request.user, via="admin")
+    preview = _text_preview(evidence) if snapshot is None else None
     context = {
         "opts": Case._meta,
         "case": case,
         "evidence": evidence,
         "snapshot": view,
         "tables": tables,
+        "preview": preview,
         "notes": list(evidence.annotations.order_by("created_at", "id")),
         "download_url": reverse("admin:cases_case_evidence_download", args=[case.pk, evidence.pk]),
         "title": _("Evidence #%(n)s of %(ref)s") % {"n": evidence.pk, "ref": case.reference},

@@ -1514,14 +1514,31 @@ CONSULTATIONS: dict[str, list[DemoConsultation]] = {
 }
 
 
+# Identity documents the customer sent (by case subject), stored as sensitive evidence.
+SENSITIVE_UPLOADS = {
+    "账户被冻结，KYC 资料已提交两周无回复": "Passport photo page (identity document)",
+}
+
+
 def _seed_investigation(
     spec: DemoCase, *, case: Case, users: dict[str, Any], teams: dict[str, Team], now: datetime
 ) -> None:
     """What the handler did while investigating: a snapshot of the incident window (reviewed,
     with a note) on every open investigation, and the consultations of `CONSULTATIONS`."""
     from cases.services.consultations import consultation_answer, consultation_request
-    from cases.services.evidence import evidence_review
+    from cases.services.evidence import evidence_add, evidence_review
 
+    if spec.subject in SENSITIVE_UPLOADS:
+        # An identity document: the support agent sees it listed but not opened (a lead can).
+        evidence_add(
+            case=case,
+            actor=ACTOR,
+            name="passport.png",
+            content=_demo_png(),
+            channel=Ch.WEB,
+            description=SENSITIVE_UPLOADS[spec.subject],
+            is_sensitive=True,
+        )
     handler = users.get(spec.assignee) if spec.assignee else None
     if handler is None:
         return

@@ -712,3 +712,20 @@ def test_request_info_needs_a_question_and_then_waits_for_the_customer(client, h
     message = Message.objects.get(case=case, direction=MessageDirection.OUTBOUND)
     assert message.body == question
     assert message.channel == Channel.STAFF
+
+
+def test_text_evidence_is_shown_escaped_and_other_files_only_downloaded(client, handler, case):
+    transcript = add_item(case, content=b"Agent: <script>alert(1)</script> the engine stalled.")
+    picture = evidence_add(
+        case=case, actor=SYSTEM, name="shot.png", content=png(), channel=Channel.WEB
+    )
+    client.force_login(handler)
+
+    html = client.get(evidence_url(transcript)).content.decode()
+    assert 'id="evidence-text"' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; the engine stalled." in html
+    assert "<script>alert(1)</script>" not in html
+    html = client.get(evidence_url(picture)).content.decode()
+    assert 'id="evidence-text"' not in html
+    assert reverse("admin:cases_case_evidence_download", args=[case.pk, picture.pk]) in html
+    assert CaseEvent.objects.filter(case=case, type="evidence.viewed").count() == 2

@@ -185,3 +185,30 @@ def test_every_channel_has_something_to_show():
         assert CustomerProfile.objects.filter(user__username=username).exists()
         assert Evidence.objects.filter(case__customer__username=username).exists()
     assert Message.objects.filter(direction="outbound").exists()
+
+
+def test_the_investigation_screens_have_something_to_show():
+    from cases.models import Consultation, EvidenceAnnotation, Snapshot
+
+    seed()
+
+    # Every finding cites a snapshot of the case's own exchange records, reviewed as relevant.
+    found = Case.objects.exclude(responsibility="")
+    assert found.exists()
+    for case in found:
+        (cited,) = case.responsibility_evidence
+        snapshot = Snapshot.objects.get(evidence_id=cited)
+        assert snapshot.case_id == case.pk
+        assert snapshot.account_id == case.complainant_account_id
+        assert snapshot.evidence.relevance == "relevant"
+    assert Snapshot.objects.filter(record_count__gt=0).count() >= 10
+    assert EvidenceAnnotation.objects.exists()
+    # The consultation inbox: one answered with access revoked, one overdue, one open.
+    statuses = {(c.status, c.is_overdue) for c in Consultation.objects.all()}
+    assert statuses == {("answered", False), ("open", True), ("open", False)}
+    specialist = User.objects.get(username="specialist")
+    assert specialist.has_perm("cases.answer_consultation")
+    # An identity document the support agent sees listed but may not open.
+    assert Evidence.objects.filter(is_sensitive=True).exists()
+    assert not User.objects.get(username="agent").has_perm("cases.view_sensitive_evidence")
+    assert User.objects.get(username="lead").has_perm("cases.view_sensitive_evidence")

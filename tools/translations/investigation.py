@@ -253,4 +253,5 @@ ZH: dict[str, str] = {
     "records %(first)s-%(last)s of %(total)s": "第 %(first)s-%(last)s 条，共 %(total)s 条",
     "next": "下一页",
     "Consultations asked of the team: overdue / open": "向本组发起的协查：逾期 / 未结",
+    "Content": "内容",
 }
