@@ -17,6 +17,7 @@ import hmac
 import http.client
 import json
 import logging
+import re
 import secrets
 import time
 import urllib.error
@@ -50,6 +51,11 @@ logger = logging.getLogger(__name__)
 # An answer larger than this is refused rather than read into memory (a snapshot is capped at
 # SNAPSHOT_MAX_RECORDS records, far below this).
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+def _loggable(path: str) -> str:
+    """The path without the account id (no personal data in logs, RELIABILITY.md 18)."""
+    return re.sub(r"^/v1/accounts/[^/]+", "/v1/accounts/{account}", path)
 
 
 def request_signature(
@@ -269,7 +275,7 @@ class HttpExchangeGateway:
                 logger.warning(
                     "exchange gateway: %s %s attempt %d/%d failed (%s)",
                     method,
-                    self._prefix + bare_path,
+                    self._prefix + _loggable(bare_path),
                     attempt + 1,
                     self.retries,
                     exc.error,
@@ -345,7 +351,7 @@ class HttpExchangeGateway:
                 logger.error(
                     "exchange gateway: %s %s answered %d without a valid signature",
                     method,
-                    full_path.split("?", 1)[0],
+                    self._prefix + _loggable(path.split("?", 1)[0]),
                     status,
                 )
                 raise GatewayIntegrityError(

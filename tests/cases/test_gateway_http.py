@@ -331,7 +331,9 @@ def test_a_timeout_is_retried_then_unavailable(exchange, gateway, sleeps, caplog
     assert SECRET not in caught.value.message
     retries = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(retries) == 3
-    assert "/v1/accounts/A-1/records/orders" in retries[0].getMessage()
+    # No personal data in the log: neither the account id nor the window.
+    assert "/v1/accounts/{account}/records/orders" in retries[0].getMessage()
+    assert "A-1" not in retries[0].getMessage()
     assert "start=" not in retries[0].getMessage()
 
 
