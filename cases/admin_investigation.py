@@ -150,6 +150,7 @@ EVENT_TITLES = {
     "case.recusal.recused": _("Recusal"),
     "case.recusal.overridden": _("Recusal overridden"),
     "case.recusal.reassignment_needed": _("Reassignment needed"),
+    "case.recusal.lead_notified": _("Team lead told"),
 }
 _ANCHORS = {"message": "message-", "evidence": "evidence-", "consultation": "consultation-"}
 

@@ -40,11 +40,11 @@ def quality_review_sample_previous_month() -> int:
 
 
 @shared_task(name="cases.tasks.recusal_notify_lead", acks_late=True, ignore_result=True)
-def recusal_notify_lead(case_id: int, lead_id: int) -> bool:
-    """Email the team lead that a recused handler's case needs reassignment."""
+def recusal_notify_lead(case_id: int, lead_id: int, event_id: int | None = None) -> bool:
+    """Email the team lead that a recused handler's case needs reassignment (once per event)."""
     from cases.services.recusal import recusal_lead_notice_send
 
-    return recusal_lead_notice_send(case_id=case_id, lead_id=lead_id)
+    return recusal_lead_notice_send(case_id=case_id, lead_id=lead_id, event_id=event_id)
 
 
 @shared_task(name="cases.tasks.info_requests_sweep", ignore_result=True)

@@ -21,6 +21,7 @@ from cases import roles
 from cases.enums import OPEN_STATES
 from cases.models import (
     Case,
+    CaseEvent,
     CaseParticipant,
     CaseRecusal,
     CheckOutcome,
@@ -67,35 +68,55 @@ def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseR
     return recusal
 
 
-def _notify_lead(case_id: int, lead_id: int) -> None:
+def _notify_lead(case_id: int, lead_id: int, event_id: int) -> None:
     from cases.tasks import recusal_notify_lead
 
-    recusal_notify_lead.delay(case_id, lead_id)
+    recusal_notify_lead.delay(case_id, lead_id, event_id)
 
 
-def recusal_lead_notice_send(*, case_id: int, lead_id: int) -> bool:
+def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None = None) -> bool:
     """Tell the team lead by email that a case lost its handler to a recusal and needs
-    reassignment (no personal data of the customer in the mail: the reference only)."""
+    reassignment (no personal data of the customer in the mail: the reference only).
+
+    Sent once per `case.recusal.reassignment_needed` event (`event_id`): the case row is locked
+    and the sending recorded as a `case.recusal.lead_notified` event in the same transaction,
+    so a re-delivered task finds it and sends nothing."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.mail import EmailMessage
 
-    case = Case.objects.filter(pk=case_id).only("reference").first()
     lead = get_user_model().objects.filter(pk=lead_id, is_active=True).first()
-    if case is None or lead is None or not lead.email:
+    if lead is None or not lead.email:
         return False
-    EmailMessage(
-        subject=_("[%(ref)s] Reassignment needed: the handler was recused")
-        % {"ref": case.reference},
-        body=_(
-            "The handler of case %(ref)s was recused because of a conflict of interest and "
-            "the case is unassigned. Please assign it to someone else."
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).only("pk", "reference").first()
+        if case is None:
+            return False
+        if (
+            event_id is not None
+            and CaseEvent.objects.filter(
+                case_id=case_id, type="case.recusal.lead_notified", data__for_event=event_id
+            ).exists()
+        ):
+            return False
+        EmailMessage(
+            subject=_("[%(ref)s] Reassignment needed: the handler was recused")
+            % {"ref": case.reference},
+            body=_(
+                "The handler of case %(ref)s was recused because of a conflict of interest and "
+                "the case is unassigned. Please assign it to someone else."
+            )
+            % {"ref": case.reference},
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[lead.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        ).send()
+        case_event_record(
+            case=case,
+            type="case.recusal.lead_notified",
+            actor=SWEEP_ACTOR,
+            data={"lead": lead.get_username(), "for_event": event_id},
         )
-        % {"ref": case.reference},
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[lead.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    ).send()
     return True
 
 
@@ -244,12 +265,7 @@ def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Cas
                     team=case.team,
                     assignee=None,
                 )
-                if case.team and case.team.lead_id:
-                    transaction.on_commit(
-                        lambda c=case.pk, lead=case.team.lead_id: _notify_lead(c, lead),
-                        robust=True,
-                    )
-                case_event_record(
+                needed = case_event_record(
                     case=case,
                     type="case.recusal.reassignment_needed",
                     actor=actor,
@@ -261,6 +277,13 @@ def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Cas
                         else None,
                     },
                 )
+                if case.team and case.team.lead_id:
+                    transaction.on_commit(
+                        lambda c=case.pk, lead=case.team.lead_id, e=needed.pk: _notify_lead(
+                            c, lead, e
+                        ),
+                        robust=True,
+                    )
         touched.append(case)
     return touched
 

@@ -254,4 +254,5 @@ ZH: dict[str, str] = {
     "next": "下一页",
     "Consultations asked of the team: overdue / open": "向本组发起的协查：逾期 / 未结",
     "Content": "内容",
+    "Team lead told": "已通知组长",
 }

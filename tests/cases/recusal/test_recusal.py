@@ -144,7 +144,14 @@ def test_a_late_conflict_unassigns_and_removes_access_at_once(
     case.refresh_from_db()
     assert case.assignee is None
     assert not case_list_for_staff(user=handler).filter(pk=case.pk).exists()
-    assert CaseEvent.objects.filter(case=case, type="case.recusal.reassignment_needed").exists()
+    needed = CaseEvent.objects.get(case=case, type="case.recusal.reassignment_needed")
+    notified = CaseEvent.objects.get(case=case, type="case.recusal.lead_notified")
+    assert notified.data == {"lead": "lena", "for_event": needed.pk}
+    # A re-delivered task sends nothing more.
+    from cases.tasks import recusal_notify_lead
+
+    assert recusal_notify_lead.delay(case.pk, lead.pk, needed.pk).get() is False
+    assert len(mail.outbox) == 1
     client.force_login(handler)
     page = reverse("admin:cases_case_change", args=[case.pk])
     assert client.get(page).status_code in (302, 404)
