@@ -93,8 +93,9 @@ class HttpExchangeGateway:
     """The port over the exchange's REST API.
 
     Reads EXCHANGE_GATEWAY_URL, _KEY_ID, _SECRET, _TIMEOUT_MS, _RETRIES and _BACKOFF_MS from
-    settings; keyword arguments override them (`timeout` and `backoff` in seconds, `retries` the
-    number of attempts in all, `sleep` the function that waits between attempts).
+    settings; keyword arguments override them (`timeout_ms` and `backoff_ms` in milliseconds,
+    `retries` the number of attempts in all, `sleep` the function that waits between attempts,
+    given seconds).
     Raises ImproperlyConfigured when the URL, key id or secret is missing."""
 
     def __init__(
@@ -103,9 +104,9 @@ class HttpExchangeGateway:
         base_url: str | None = None,
         key_id: str | None = None,
         secret: str | None = None,
-        timeout: float | None = None,
+        timeout_ms: int | None = None,
         retries: int | None = None,
-        backoff: float | None = None,
+        backoff_ms: int | None = None,
         sleep: Callable[[float], Any] = time.sleep,
     ) -> None:
         if base_url is None:
@@ -114,12 +115,12 @@ class HttpExchangeGateway:
             key_id = getattr(settings, "EXCHANGE_GATEWAY_KEY_ID", "")
         if secret is None:
             secret = getattr(settings, "EXCHANGE_GATEWAY_SECRET", "")
-        if timeout is None:
-            timeout = getattr(settings, "EXCHANGE_GATEWAY_TIMEOUT_MS", 5000) / 1000
+        if timeout_ms is None:
+            timeout_ms = getattr(settings, "EXCHANGE_GATEWAY_TIMEOUT_MS", 5000)
         if retries is None:
             retries = getattr(settings, "EXCHANGE_GATEWAY_RETRIES", 3)
-        if backoff is None:
-            backoff = getattr(settings, "EXCHANGE_GATEWAY_BACKOFF_MS", 500) / 1000
+        if backoff_ms is None:
+            backoff_ms = getattr(settings, "EXCHANGE_GATEWAY_BACKOFF_MS", 500)
 
         if not base_url:
             raise ImproperlyConfigured(
@@ -140,20 +141,20 @@ class HttpExchangeGateway:
             )
         if not key_id:
             raise ImproperlyConfigured("EXCHANGE_GATEWAY_KEY_ID is empty.")
-        if timeout <= 0:
+        if timeout_ms <= 0:
             raise ImproperlyConfigured("EXCHANGE_GATEWAY_TIMEOUT_MS must be positive.")
         if retries < 1:
             raise ImproperlyConfigured("EXCHANGE_GATEWAY_RETRIES must be at least 1.")
-        if backoff < 0:
+        if backoff_ms < 0:
             raise ImproperlyConfigured("EXCHANGE_GATEWAY_BACKOFF_MS must not be negative.")
 
         self._origin = f"{parts.scheme}://{parts.netloc}"
         self._prefix = parts.path.rstrip("/")
         self._key_id = key_id
         self._secret = secret
-        self.timeout = float(timeout)
+        self.timeout_ms = int(timeout_ms)
         self.retries = int(retries)
-        self.backoff = float(backoff)
+        self.backoff_ms = int(backoff_ms)
         self._sleep = sleep
         host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
         self.name = f"exchange API {host}"
@@ -267,7 +268,7 @@ class HttpExchangeGateway:
         last: _Transient | None = None
         for attempt in range(self.retries):
             if attempt:
-                self._sleep(self.backoff * 2 ** (attempt - 1))
+                self._sleep(self.backoff_ms * 2 ** (attempt - 1) / 1000)
             try:
                 return self._attempt(method, path, body, idempotency_key)
             except _Transient as exc:
@@ -327,7 +328,7 @@ class HttpExchangeGateway:
         )
         try:
             try:
-                with self._opener.open(request, timeout=self.timeout) as response:
+                with self._opener.open(request, timeout=self.timeout_ms / 1000) as response:
                     status, answer_headers = response.status, response.headers
                     payload = _read(response)
             except urllib.error.HTTPError as error:

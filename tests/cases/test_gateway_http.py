@@ -191,9 +191,9 @@ def gateway(exchange, sleeps):
             "base_url": exchange.url,
             "key_id": KEY_ID,
             "secret": SECRET,
-            "timeout": 0.2,
+            "timeout_ms": 200,
             "retries": 3,
-            "backoff": 0.01,
+            "backoff_ms": 10,
             "sleep": sleeps.append,
         }
         return HttpExchangeGateway(**(options | overrides))
@@ -550,7 +550,7 @@ def test_settings_are_read_in_milliseconds(settings):
     gw = get_gateway()
 
     assert isinstance(gw, HttpExchangeGateway)
-    assert (gw.timeout, gw.retries, gw.backoff) == (2.5, 5, 0.25)
+    assert (gw.timeout_ms, gw.retries, gw.backoff_ms) == (2500, 5, 250)
     assert gw.name == "exchange API exchange.internal:8443"
 
 
