@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
-from cases.admin_views import back_to_case, case_or_404
+from cases.admin_views import back_to_case, case_or_404, evidence_or_404
 from cases.enums import CaseState, ResponsibilityParty
 from cases.gateway import RecordKind
 from cases.models import (
@@ -38,14 +38,14 @@ from cases.models import (
     Snapshot,
     Team,
 )
-from cases.selectors import case_get_for_staff, evidence_get_for_staff
+from cases.selectors import case_get_for_staff
 from cases.services.consultations import (
     consultation_answer,
     consultation_request,
     consultation_withdraw,
     may_answer,
 )
-from cases.services.evidence import evidence_review, evidence_view_log, may_view_sensitive
+from cases.services.evidence import evidence_review, evidence_view_log
 from cases.services.lifecycle import TRANSITIONS
 from cases.services.snapshots import snapshot_accounts, snapshot_pull, snapshot_read
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
@@ -214,7 +214,7 @@ def investigation_context(
         annotations.setdefault(note.evidence_id, []).append(note)
     snapshots = {s.evidence_id: s for s in Snapshot.objects.filter(case_id=case.pk)}
     cited = {int(pk) for pk in case.responsibility_evidence or []}
-    sensitive_ok = may_view_sensitive(user)
+    sensitive_ok = policies.may_view_sensitive(user)
     review = [
         {
             "item": item,
@@ -278,13 +278,6 @@ def _errors(request: HttpRequest, form: forms.Form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
-def _evidence_or_404(request: HttpRequest, object_id: int, evidence_id: int) -> Evidence:
-    evidence = evidence_get_for_staff(user=request.user, pk=evidence_id)
-    if evidence is None or evidence.case_id != object_id:
-        raise Http404
-    return evidence
-
-
 # Rows of one record kind shown per page of a snapshot (a snapshot may hold 20,000 records).
 SNAPSHOT_ROWS_PER_PAGE = 200
 
@@ -327,7 +320,7 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
     """One evidence item: where it came from, its hash, the review, and for a snapshot its
     records as tables (re-hashed from storage). Every look is logged; a sensitive item is 404
     for those who may not see it."""
-    evidence = _evidence_or_404(request, object_id, evidence_id)
+    evidence = evidence_or_404(request, object_id, evidence_id)
     case = evidence.case
     snapshot = Snapshot.objects.filter(evidence=evidence).first()
     tables = []
@@ -357,7 +350,7 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
 
 @require_POST
 def evidence_review_view(request: HttpRequest, object_id: int, evidence_id: int) -> HttpResponse:
-    evidence = _evidence_or_404(request, object_id, evidence_id)
+    evidence = evidence_or_404(request, object_id, evidence_id)
     form = EvidenceReviewForm(request.POST, prefix=f"e{evidence.pk}")
     if not form.is_valid():
         _errors(request, form)

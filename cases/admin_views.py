@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cases import policies
 from cases.enums import Channel
-from cases.models import Case, MessageDirection
+from cases.models import Case, Evidence, MessageDirection
 from cases.redaction import LABELS
 from cases.selectors import (
     case_get_for_staff,
@@ -28,7 +28,7 @@ from cases.selectors import (
     evidence_list_for_staff,
     messages_for_staff,
 )
-from cases.services.evidence import evidence_open, may_view_sensitive
+from cases.services.evidence import evidence_open
 from cases.services.intake import case_set_complaint_flag, message_post_staff
 from complaints_site.common.exceptions import ApplicationError
 
@@ -70,6 +70,15 @@ def case_or_404(request: HttpRequest, object_id: int) -> Case:
     return case
 
 
+def evidence_or_404(request: HttpRequest, object_id: int, evidence_id: int) -> Evidence:
+    """An evidence item of this case the user may see: 404 when the case is out of reach, the
+    item belongs to another case, or it is sensitive and the user may not see such items."""
+    evidence = evidence_get_for_staff(user=request.user, pk=evidence_id)
+    if evidence is None or evidence.case_id != object_id:
+        raise Http404
+    return evidence
+
+
 def back_to_case(case: Case, anchor: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]) + anchor)
 
@@ -90,7 +99,7 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
     ]
     from cases.admin_investigation import investigation_context
 
-    sensitive_ok = may_view_sensitive(user)
+    sensitive_ok = policies.may_view_sensitive(user)
     items = list(evidence_list_for_staff(case=case))
     evidence = [
         {
@@ -178,9 +187,7 @@ def evidence_download_view(request: HttpRequest, object_id: int, evidence_id: in
     404 when the case is out of reach, the item belongs to another case, or it is sensitive and
     the user lacks ``cases.view_sensitive_evidence`` (existence never leaks).
     """
-    evidence = evidence_get_for_staff(user=request.user, pk=evidence_id)
-    if evidence is None or evidence.case_id != object_id:
-        raise Http404
+    evidence = evidence_or_404(request, object_id, evidence_id)
     handle = evidence_open(evidence=evidence, actor=request.user, via="admin")
     # Always a download of opaque bytes: a polyglot file must never render in our origin.
     response = FileResponse(

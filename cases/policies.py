@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 VIEW_ALL_CASES = "cases.view_all_cases"
 CHANGE_CASE = "cases.change_case"
 VIEW_CASE = "cases.view_case"
+VIEW_SENSITIVE = "cases.view_sensitive_evidence"
 
 
 def _checker(user: Any) -> ObjectPermissionChecker:
@@ -67,6 +68,11 @@ def may_use_case_admin(user: Any) -> bool:
     if not is_active_staff(user):
         return False
     return user.is_superuser or user.has_perm(VIEW_ALL_CASES) or user.has_module_perms("cases")
+
+
+def may_view_sensitive(user: Any) -> bool:
+    """Sensitive evidence (identity documents): only roles that need it, and superusers."""
+    return is_active_staff(user) and (user.is_superuser or user.has_perm(VIEW_SENSITIVE))
 
 
 def may_assign(user: Any, case: Case) -> bool:

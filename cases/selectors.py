@@ -22,7 +22,7 @@ from cases.models import (
     MessageDirection,
     Team,
 )
-from cases.policies import is_active_staff, may_view_all_cases
+from cases.policies import is_active_staff, may_view_all_cases, may_view_sensitive
 
 
 def _view_case_permission_id() -> Subquery:
@@ -123,9 +123,7 @@ def evidence_get_for_staff(*, user: Any, pk: Any) -> Evidence | None:
     )
     if evidence is None:
         return None
-    if evidence.is_sensitive and not (
-        user.is_superuser or user.has_perm("cases.view_sensitive_evidence")
-    ):
+    if evidence.is_sensitive and not may_view_sensitive(user):
         return None
     return evidence
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
+from cases import policies
 from cases.models import Case, Evidence, EvidenceAnnotation, EvidenceKind, Message, Relevance
 from cases.services.events import case_event_record
 from cases.uploads import check_upload, clean_filename
@@ -119,14 +120,6 @@ def evidence_open(*, evidence: Evidence, actor: Actor, via: str) -> IO[bytes]:
     return evidence.file.open("rb")
 
 
-SENSITIVE_PERMISSION = "cases.view_sensitive_evidence"
-
-
-def may_view_sensitive(user: Any) -> bool:
-    """Identity documents and the like: only roles that need them (and superusers)."""
-    return bool(user.is_superuser or user.has_perm(SENSITIVE_PERMISSION))
-
-
 def evidence_review(
     *,
     evidence: Evidence,
@@ -142,8 +135,6 @@ def evidence_review(
     to see sensitive items may clear the flag), ApplicationError (unknown relevance, nothing to
     record).
     """
-    from cases import policies
-
     case = evidence.case
     if not policies.may_run(actor, case, "cases.investigate_case"):
         raise PermissionDeniedError(_("You may not review the evidence of this case."))
@@ -162,7 +153,7 @@ def evidence_review(
             changes["relevance"] = [locked.relevance, relevance]
             locked.relevance = relevance
         if is_sensitive is not None and is_sensitive != locked.is_sensitive:
-            if not is_sensitive and not may_view_sensitive(actor):
+            if not is_sensitive and not policies.may_view_sensitive(actor):
                 raise PermissionDeniedError(
                     _("Only someone allowed to see sensitive evidence may clear the flag.")
                 )

@@ -34,7 +34,7 @@ from cases.gateway import (
 from cases.gateway.port import iso
 from cases.models import Case, Evidence, EvidenceKind, Snapshot
 from cases.services.events import case_event_record
-from cases.services.evidence import evidence_add
+from cases.services.evidence import evidence_add, evidence_view_log
 from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -246,12 +246,7 @@ def snapshot_read(*, snapshot: Snapshot, actor: Actor, via: str) -> SnapshotView
     If the stored bytes no longer match the recorded hash, `intact` is False and no record is
     shown (a tampered file must not be read as evidence)."""
     evidence = snapshot.evidence
-    case_event_record(
-        case=snapshot.case,
-        type="evidence.viewed",
-        actor=actor,
-        data={"evidence": evidence.pk, "via": via, "sensitive": evidence.is_sensitive},
-    )
+    evidence_view_log(evidence=evidence, actor=actor, via=via)
     with evidence.file.open("rb") as handle:
         content = handle.read()
     if hashlib.sha256(content).hexdigest() != snapshot.sha256:

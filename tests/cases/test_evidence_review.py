@@ -6,7 +6,8 @@ from django.db import DatabaseError, connection, transaction
 from cases import roles
 from cases.enums import CaseState
 from cases.models import CaseEvent, Evidence, EvidenceAnnotation, Relevance
-from cases.services.evidence import evidence_add, evidence_review, may_view_sensitive
+from cases.policies import may_view_sensitive
+from cases.services.evidence import evidence_add, evidence_review
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 from tests.cases import files
 from tests.cases.lifecycle_paths import path_to
