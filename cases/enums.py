@@ -26,6 +26,9 @@ class CaseState(models.TextChoices):
 
 
 TERMINAL_STATES = frozenset({CaseState.CLOSED, CaseState.OUT_OF_SCOPE, CaseState.WITHDRAWN})
+# Every state in which someone still acts on the case: derived, so a state added later is
+# covered (the recusal sweep reads it; a late conflict must reach executing and arbitration).
+NON_FINAL_STATES = frozenset(state for state in CaseState if state not in TERMINAL_STATES)
 OPEN_STATES = frozenset(
     {
         CaseState.RECEIVED,

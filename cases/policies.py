@@ -79,6 +79,35 @@ def may_assign(user: Any, case: Case) -> bool:
     return may_run(user, case, "cases.assign_case")
 
 
+def may_override_recusal(user: Any) -> bool:
+    """The compliance role (or a superuser): who may lift recusals and review declarations at
+    all. Whether they may on a given one is `may_override` / `may_review_declaration`."""
+    from cases import roles
+
+    return is_active_staff(user) and (
+        user.is_superuser or user.groups.filter(name=roles.COMPLIANCE_OFFICER).exists()
+    )
+
+
+def is_person_concerned(user: Any, person_id: Any) -> bool:
+    """Four eyes: the actor is the person a compliance decision is about."""
+    return bool(user and user.is_authenticated and person_id is not None and user.pk == person_id)
+
+
+def may_override(user: Any, recusal: Any) -> bool:
+    """Four eyes: a compliance officer lifts somebody else's active recusal, never their own."""
+    return (
+        recusal.lifted_at is None
+        and not is_person_concerned(user, recusal.user_id)
+        and may_override_recusal(user)
+    )
+
+
+def may_review_declaration(user: Any, declaration: Any) -> bool:
+    """Four eyes: a compliance officer reviews somebody else's declaration, never their own."""
+    return not is_person_concerned(user, declaration.staff_id) and may_override_recusal(user)
+
+
 class TransitionPermission:
     """The callable django-fsm-2 asks; it never falls back to a model-wide grant."""
 

@@ -145,13 +145,21 @@ def case_assign(
     team: Team | None = None,
     assignee: Any = None,
 ) -> Case:
-    """Set the case's team and handler; see `_case_assign`. A new handler passes the recusal
-    check first (recorded even when refused; raises PermissionDeniedError naming the rule)."""
-    if assignee is not None and assignee.pk != case.assignee_id:
-        from cases.services.recusal import recusal_check
+    """Set the case's team and handler; see `_case_assign`. A staff actor who may assign the
+    case passes the recusal check (a recused lead does not reassign the case), then a new
+    handler passes it too; each check is recorded even when refused, and a refusal raises
+    PermissionDeniedError naming the rule."""
+    from cases.services.recusal import recusal_check, staff_write_check, staff_write_scope
 
+    if not isinstance(actor, SystemActor) and not may_assign(actor, case):
+        # Before any check is recorded: only attempts by someone who may assign reach the
+        # ledger. (Checked again under the lock in `_case_assign`.)
+        raise PermissionDeniedError(_("You may not assign this case."))
+    staff_write_check(case=case, actor=actor, act="assign_case")
+    if assignee is not None and assignee.pk != case.assignee_id:
         recusal_check(case=case, user=assignee, act="assign", actor=actor)
-    return _case_assign(case=case, actor=actor, reason=reason, team=team, assignee=assignee)
+    with staff_write_scope(case, actor):
+        return _case_assign(case=case, actor=actor, reason=reason, team=team, assignee=assignee)
 
 
 @transaction.atomic

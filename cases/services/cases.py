@@ -11,11 +11,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases import policies
 from cases.enums import Category, Channel, Locale, Priority
 from cases.models import Case, CaseTransaction, Team
 from cases.services.assignment import grant_new_case_to_team, grant_new_case_to_user
 from cases.services.events import case_event_record
+from cases.services.recusal import staff_write
 from cases.services.references import next_case_reference
 from complaints_site.common.actors import Actor
 from complaints_site.common.exceptions import ApplicationError, ConflictError
@@ -197,6 +200,11 @@ def _case_create(
     return case
 
 
+@staff_write(
+    "triage",
+    may=lambda actor, case: policies.may_run(actor, case, "cases.assess_case"),
+    denied=gettext_lazy("You may not change the triage of this case."),
+)
 @transaction.atomic
 def case_update_triage(
     *,
@@ -208,7 +216,8 @@ def case_update_triage(
 ) -> Case:
     """Change category and/or priority; a priority change recomputes the due dates.
 
-    The caller checks the actor may change this case (see `policies.may_run`).
+    A staff actor needs ``cases.assess_case`` on the case and passes the recusal check
+    (`staff_write`): PermissionDeniedError otherwise, with nothing stored.
     """
     if not reason.strip():
         raise ApplicationError(

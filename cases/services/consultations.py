@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import policies
@@ -24,6 +25,7 @@ from cases.enums import TERMINAL_STATES, Channel
 from cases.models import Case, Consultation, ConsultationStatus, Team
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
+from cases.services.recusal import staff_write, staff_write_check, staff_write_scope
 from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -60,6 +62,11 @@ def _required(value: str, field: str) -> str:
     return text
 
 
+@staff_write(
+    "consultation",
+    may=lambda actor, case: policies.may_run(actor, case, "cases.investigate_case"),
+    denied=gettext_lazy("You may not consult other teams on this case."),
+)
 def consultation_request(
     *,
     case: Case,
@@ -87,9 +94,6 @@ def consultation_request(
             _("The answer must be due in the future."),
             extra={"errors": {"due_at": [_("Choose a later date.")]}},
         )
-    from cases.services.recusal import recusal_check
-
-    recusal_check(case=case, user=actor, act="consultation", actor=actor)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if locked.state in TERMINAL_STATES:
@@ -193,10 +197,9 @@ def consultation_answer(
     if not may_answer(actor, consultation):
         raise PermissionDeniedError(_("Only the consulted team may answer this consultation."))
     text = _required(answer, "answer")
-    from cases.services.recusal import recusal_check
-
-    recusal_check(case=consultation.case, user=actor, act="consultation_answer", actor=actor)
-    with transaction.atomic():
+    # The answerer's permission is the consulted team's (above), so the check is made here.
+    staff_write_check(case=consultation.case, actor=actor, act="consultation_answer")
+    with staff_write_scope(consultation.case, actor), transaction.atomic():
         locked = _lock_open(consultation)
         attached = None
         if file_content is not None:
@@ -224,6 +227,12 @@ def consultation_answer(
         )
 
 
+@staff_write(
+    "consultation_withdraw",
+    case_of=lambda kwargs: kwargs["consultation"].case,
+    may=lambda actor, case: policies.may_run(actor, case, "cases.investigate_case"),
+    denied=gettext_lazy("You may not withdraw this consultation."),
+)
 def consultation_withdraw(*, consultation: Consultation, actor: Any, reason: str) -> Consultation:
     """The handler no longer needs the answer. Raises PermissionDeniedError / ConflictError."""
     if not policies.may_run(actor, consultation.case, "cases.investigate_case"):

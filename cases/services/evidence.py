@@ -10,10 +10,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import policies
 from cases.models import Case, Evidence, EvidenceAnnotation, EvidenceKind, Message, Relevance
 from cases.services.events import case_event_record
+from cases.services.recusal import staff_write
 from cases.uploads import check_upload, clean_filename
 from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.exceptions import (
@@ -47,6 +49,7 @@ def _check_case_limits(case: Case, size: int) -> None:
         )
 
 
+@staff_write("evidence_add")
 @transaction.atomic
 def evidence_add(
     *,
@@ -120,6 +123,12 @@ def evidence_open(*, evidence: Evidence, actor: Actor, via: str) -> IO[bytes]:
     return evidence.file.open("rb")
 
 
+@staff_write(
+    "evidence_review",
+    case_of=lambda kwargs: kwargs["evidence"].case,
+    may=lambda actor, case: policies.may_run(actor, case, "cases.investigate_case"),
+    denied=gettext_lazy("You may not review the evidence of this case."),
+)
 def evidence_review(
     *,
     evidence: Evidence,
@@ -136,12 +145,8 @@ def evidence_review(
     record).
     """
     case = evidence.case
-    if not policies.may_run(actor, case, "cases.investigate_case"):
-        raise PermissionDeniedError(_("You may not review the evidence of this case."))
-    from cases.services.recusal import recusal_check
-
-    recusal_check(case=case, user=actor, act="evidence_review", actor=actor)
-    # The check above is recorded in its own transaction even when it refuses.
+    # Permission and recusal were checked by `staff_write` (recorded in its own transaction
+    # even when it refuses).
     with transaction.atomic():
         locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
         changes: dict[str, Any] = {}

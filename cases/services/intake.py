@@ -19,7 +19,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases import policies
 from cases.classification import classify_submission
 from cases.enums import CaseState, Category, Channel, Locale, Priority
 from cases.models import (
@@ -35,7 +37,11 @@ from cases.services.cases import case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
 from cases.services.notifications import notification_queue
-from cases.services.recusal import recusal_bar_at_intake, staff_conflicted_with_accounts
+from cases.services.recusal import (
+    recusal_bar_at_intake,
+    staff_conflicted_with_accounts,
+    staff_write,
+)
 from cases.services.routing import routing_pick_handler, routing_route_for
 from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import ApplicationError, ConflictError
@@ -392,12 +398,18 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
     )
 
 
+@staff_write(
+    "reply",
+    may=lambda actor, case: policies.may_reach_case(actor, case, change=True),
+    denied=gettext_lazy("You may read this case but not write to it."),
+)
 @transaction.atomic
 def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = False) -> Message:
     """A staff reply to the customer (public, notified) or an internal note.
 
-    The caller checks the actor may change this case. The first public reply stops the
-    first-response clock.
+    A staff actor needs the case within reach to change it and passes the recusal check
+    (`staff_write`): PermissionDeniedError otherwise, with nothing stored. The first public
+    reply stops the first-response clock.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     responded = locked.first_response_at
@@ -457,9 +469,16 @@ def message_write_staff(
     return message
 
 
+@staff_write(
+    "complaint_flag",
+    may=lambda actor, case: policies.may_run(actor, case, "cases.assess_case"),
+    denied=gettext_lazy("You may not change the classification of this case."),
+)
 @transaction.atomic
 def case_set_complaint_flag(*, case: Case, actor: Any, is_complaint: bool, reason: str) -> Case:
-    """Staff correct the intake classification; the reason is recorded with the change."""
+    """Staff correct the intake classification; the reason is recorded with the change.
+
+    A staff actor needs ``cases.assess_case`` on the case and passes the recusal check."""
     if not (reason or "").strip():
         raise ApplicationError(
             _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}

@@ -166,6 +166,27 @@ def available_transitions(*, case: Case, user: Any) -> list[str]:
     return [name for name in TRANSITIONS if is_available(case, name, user)]
 
 
+def _precheck(case: Case, transition: str, actor: Actor, expected_state: str | None) -> None:
+    """The permission and state checks of `case_transition`, before its recusal check, on the
+    case as stored now (the caller's instance may be older)."""
+    case = Case.objects.get(pk=case.pk)
+    method = getattr(case, transition)
+    if not _capability_allows(method, actor):
+        raise PermissionDeniedError(_("You may not run this transition on this case."))
+    if expected_state is not None and case.state != expected_state:
+        raise ConflictError(
+            _("The case changed meanwhile: it is now '%(state)s'. Reload and retry.")
+            % {"state": CaseState(case.state).label},
+            extra={"state": case.state},
+        )
+    if not can_proceed(method, check_conditions=False):
+        raise ConflictError(
+            _("'%(t)s' is not possible while the case is '%(state)s'.")
+            % {"t": TRANSITIONS[transition].label, "state": CaseState(case.state).label},
+            extra={"state": case.state},
+        )
+
+
 def case_transition(
     *,
     case: Case,
@@ -195,10 +216,15 @@ def case_transition(
         # Asked anew each time: a second request must not resend the first question.
         inputs.setdefault(field, "")
     if not isinstance(actor, SystemActor):
-        # Recusal first, in its own transaction: a refused attempt stays on the record.
-        from cases.services.recusal import recusal_check
+        # Permission and state first, on the case as the caller has it: only an attempt by
+        # someone who may make it, now, reaches the recusal ledger (an auditor's POST or a
+        # transition the state does not allow leaves no row). Both are checked again under
+        # the lock below, where the state may have moved meanwhile.
+        _precheck(case, transition, actor, expected_state)
+        # Recusal next, in its own transaction: a refused attempt stays on the record.
+        from cases.services.recusal import staff_write_check
 
-        recusal_check(case=case, user=actor, act=f"transition:{transition}", actor=actor)
+        staff_write_check(case=case, actor=actor, act=f"transition:{transition}")
     try:
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)

@@ -5,20 +5,31 @@ run; approvals and quality review call it too). It records the check in the `Rec
 ledger and, on a conflict, bars the person from the case with a `CaseRecusal` row, which every
 read path honours (`cases.selectors.case_list_for_staff`), and refuses naming the rule. The
 record is written in its own transaction before the refusal is raised, so a refused attempt is
-never lost with the act it refused. Only a compliance officer lifts a recusal, with a reason.
+never lost with the act it refused.
+
+Every staff write on a case goes through `staff_write_check` (directly, or through the
+`@staff_write` decorator of a service), after the write's own permission check: the ledger
+only records acts that someone allowed to attempt them attempted, with their true outcome.
+
+Only a compliance officer lifts a recusal or reviews a declaration, never their own (four
+eyes), with a written reason.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import roles
-from cases.enums import OPEN_STATES
+from cases import policies
+from cases.enums import NON_FINAL_STATES
 from cases.models import (
     Case,
     CaseEvent,
@@ -30,7 +41,7 @@ from cases.models import (
     RecusalCheck,
     StaffProfile,
 )
-from cases.recusal_rules import Conflict, recusal_conflicts
+from cases.recusal_rules import RULES, Conflict, recusal_conflicts
 from cases.services.events import case_event_record
 from complaints_site.common.actors import Actor, SystemActor, actor_label
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
@@ -38,15 +49,12 @@ from complaints_site.common.history import stamp
 
 SWEEP_ACTOR = SystemActor("recusal")
 
+# An override lifts the one control that keeps a conflicted person off a case: its reason must
+# say something (a word or two is not a reason).
+OVERRIDE_REASON_MIN_LENGTH = 20
 
-def may_override_recusal(user: Any) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.groups.filter(name=roles.COMPLIANCE_OFFICER).exists())
-    )
+# Re-exported: the admin and older callers import it from here.
+may_override_recusal = policies.may_override_recusal
 
 
 def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseRecusal:
@@ -167,6 +175,15 @@ def recusal_check(
     officer overrode that rule for them on this case).
     """
     conflicts = [*recusal_conflicts(case=case, user=user), *extra]
+    ruled = {c.rule for c in conflicts}
+    # A bar already in force counts even if the data behind it changed since (a declaration
+    # withdrawn, an account unlinked): only a compliance officer lifts it.
+    for rule, detail in CaseRecusal.objects.filter(
+        case=case, user=user, lifted_at__isnull=True
+    ).values_list("rule", "detail"):
+        if rule not in ruled and rule in RULES:
+            conflicts.append(Conflict(rule, detail))
+            ruled.add(rule)
     overridden_rules = set(
         CaseRecusal.objects.filter(case=case, user=user, lifted_at__isnull=False).values_list(
             "rule", flat=True
@@ -199,36 +216,156 @@ def recusal_check(
         )
 
 
+def _is_staff_person(actor: Any) -> bool:
+    """A person of the staff (active or not); tasks and customers are not checked here (tasks
+    are trusted code, customers reach only their own cases through their selectors)."""
+    return not isinstance(actor, SystemActor) and bool(getattr(actor, "is_staff", False))
+
+
+# (case id, user id) pairs already checked by the staff write running now: a write made of
+# smaller writes (an answer that attaches evidence, a snapshot stored as evidence) is checked
+# and recorded once, as the act the person attempted.
+_checked: ContextVar[frozenset[tuple[int, int]]] = ContextVar(
+    "staff_write_checked", default=frozenset()
+)
+
+
+@contextmanager
+def staff_write_scope(case: Case, actor: Any) -> Iterator[None]:
+    """While the write checked by `staff_write_check` runs: its inner writes are not checked
+    (nor recorded) again."""
+    if not _is_staff_person(actor):
+        yield
+        return
+    token = _checked.set(_checked.get() | {(case.pk, actor.pk)})
+    try:
+        yield
+    finally:
+        _checked.reset(token)
+
+
+def staff_write_check(*, case: Case, actor: Actor, act: str) -> None:
+    """The one recusal check of every staff write on a case (replies, notes, the complaint
+    flag, triage, evidence, snapshots, consultations, transitions, assignment).
+
+    Call it after the write's own permission check, before the write's transaction: a refusal
+    is recorded (and the person barred) in its own transaction, then PermissionDeniedError is
+    raised naming the rule, and nothing of the write is stored. Tasks and customers pass.
+    """
+    if _is_staff_person(actor) and (case.pk, actor.pk) not in _checked.get():
+        recusal_check(case=case, user=actor, act=act, actor=actor)
+
+
+# Every service marked with @staff_write, by dotted name, with its act (a test holds every
+# case-writing service to it, so a new write cannot forget the check).
+STAFF_WRITES: dict[str, str] = {}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def staff_write(
+    act: str,
+    *,
+    case_of: Callable[[dict[str, Any]], Case] | None = None,
+    may: Callable[[Any, Case], bool] | None = None,
+    denied: Any = "",
+) -> Callable[[F], F]:
+    """Mark a service (keyword arguments only, with `actor`) as a staff write on a case.
+
+    Before the body runs, for a staff actor: `may(actor, case)` (the write's permission; a
+    refusal is PermissionDeniedError with `denied` and leaves no ledger row), then
+    `staff_write_check`. `case_of(kwargs)` finds the case (default: the `case` argument).
+    """
+
+    def decorate(function: F) -> F:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if args:
+                raise TypeError(f"{function.__name__} takes keyword arguments only")
+            actor = kwargs["actor"]
+            case = case_of(kwargs) if case_of is not None else kwargs["case"]
+            if not _is_staff_person(actor):
+                return function(**kwargs)
+            if may is not None and not may(actor, case):
+                raise PermissionDeniedError(str(denied or _("You may not change this case.")))
+            staff_write_check(case=case, actor=actor, act=act)
+            with staff_write_scope(case, actor):
+                return function(**kwargs)
+
+        wrapper.staff_write_act = act  # type: ignore[attr-defined]
+        STAFF_WRITES[f"{function.__module__}.{function.__qualname__}"] = act
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 @transaction.atomic
 def recusal_override(*, recusal: CaseRecusal, actor: Any, reason: str) -> CaseRecusal:
-    """A compliance officer lets the person act despite the rule, with a written reason."""
+    """A compliance officer lets the person act despite the rule, with a written reason.
+
+    Four eyes: the officer is never the recused person, and is not conflicted on the case
+    themselves (a colleague with a stake in the case does not lift a bar on it either). The
+    reason is at least `OVERRIDE_REASON_MIN_LENGTH` characters. The override is recorded with
+    both people (`lifted_by` and the recused `user`; the event names both).
+
+    Raises PermissionDeniedError (not a compliance officer, the person concerned, conflicted
+    on the case), ApplicationError (no or too short a reason).
+    """
     if not may_override_recusal(actor):
         raise PermissionDeniedError(_("Only a compliance officer may override a recusal."))
-    if not (reason or "").strip():
-        raise ApplicationError(
-            _("A reason is required."), extra={"errors": {"reason": [_("Required.")]}}
+    if policies.is_person_concerned(actor, recusal.user_id):
+        raise PermissionDeniedError(
+            _(
+                "Four eyes: you cannot override your own recusal. Another compliance officer "
+                "must decide."
+            )
         )
-    locked = CaseRecusal.objects.select_for_update().get(pk=recusal.pk)
+    text = (reason or "").strip()
+    if len(text) < OVERRIDE_REASON_MIN_LENGTH:
+        message = _("Give the reason for the override in at least %(n)s characters.") % {
+            "n": OVERRIDE_REASON_MIN_LENGTH
+        }
+        raise ApplicationError(message, extra={"errors": {"reason": [message]}})
+    locked = (
+        CaseRecusal.objects.select_for_update().select_related("case", "user").get(pk=recusal.pk)
+    )
+    own = [c.rule for c in recusal_conflicts(case=locked.case, user=actor)]
+    if (
+        own
+        or CaseRecusal.objects.filter(case=locked.case, user=actor, lifted_at__isnull=True).exists()
+    ):
+        raise PermissionDeniedError(
+            _(
+                "You have a conflict of interest on this case yourself; another compliance "
+                "officer must decide."
+            )
+        )
     if locked.lifted_at is not None:
         return locked
     locked.lifted_at = timezone.now()
     locked.lifted_by = actor
-    locked.lift_reason = reason.strip()
-    stamp(locked, actor=actor, reason=reason.strip())
+    locked.lift_reason = text
+    # The history keeps 100 characters of the reason; the row and the event keep all of it.
+    stamp(locked, actor=actor, reason=text[:100])
     locked.save()
     case_event_record(
         case=locked.case,
         type="case.recusal.overridden",
         actor=actor,
-        reason=reason.strip(),
-        data={"user": locked.user.get_username(), "rule": locked.rule},
+        reason=text,
+        data={
+            "user": locked.user.get_username(),
+            "rule": locked.rule,
+            "overridden_by": actor.get_username(),
+        },
     )
     return locked
 
 
 def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Case]:
     """A conflict found late (a declaration, a linked account, a participant record): bar the
-    person from every open case it touches at once, and take the ones assigned to them away
+    person from every case it touches that is not final (`NON_FINAL_STATES`: executing, final
+    response and arbitration included) at once, and take the ones assigned to them away
     from them (their object permissions go with the assignment), asking the team lead to
     reassign. Set-based: one query finds the cases by account, one by participation."""
     from cases.services.assignment import case_assign
@@ -246,7 +383,7 @@ def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Cas
     )
     by_account = Q(complainant_account_id__in=accounts) | Q(counterparty_account_id__in=accounts)
     by_part = Q(pk__in=CaseParticipant.objects.filter(user=user).values("case_id"))
-    candidates = Case.objects.filter(state__in=OPEN_STATES).filter(
+    candidates = Case.objects.filter(state__in=NON_FINAL_STATES).filter(
         (by_account if accounts else Q(pk__in=[])) | by_part
     )
     touched = []
@@ -324,15 +461,32 @@ def conflict_declaration_submit(
 def conflict_declaration_review(
     *, declaration: ConflictDeclaration, actor: Any, accept: bool, note: str
 ) -> ConflictDeclaration:
-    """A compliance officer accepts or rejects a declaration, with a note."""
+    """A compliance officer accepts or rejects a declaration, with a note.
+
+    Four eyes: never the declarant's own declaration (rejecting it would lift their bars).
+    Raises PermissionDeniedError (not a compliance officer, or the declarant), ApplicationError
+    (no note).
+    """
     if not may_override_recusal(actor):
         raise PermissionDeniedError(_("Only a compliance officer may review declarations."))
+    if policies.is_person_concerned(actor, declaration.staff_id):
+        raise PermissionDeniedError(
+            _(
+                "Four eyes: you cannot review your own declaration. Another compliance officer "
+                "must decide."
+            )
+        )
+    text = (note or "").strip()
+    if not text:
+        raise ApplicationError(
+            _("A note is required."), extra={"errors": {"note": [_("Required.")]}}
+        )
     locked = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
     locked.status = DeclarationStatus.ACCEPTED if accept else DeclarationStatus.REJECTED
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
-    locked.review_note = note.strip()
-    stamp(locked, actor=actor, reason=note.strip() or locked.status)
+    locked.review_note = text
+    stamp(locked, actor=actor, reason=text[:100])
     locked.save()
     if accept:
         recusal_sweep_for_user(user=locked.staff)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import policies
 from cases.gateway import (
@@ -35,6 +36,7 @@ from cases.gateway.port import iso
 from cases.models import Case, Evidence, EvidenceKind, Snapshot
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add, evidence_view_log
+from cases.services.recusal import staff_write
 from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -133,6 +135,11 @@ def _fetch(
     return account, records
 
 
+@staff_write(
+    "snapshot",
+    may=lambda actor, case: policies.may_run(actor, case, "cases.investigate_case"),
+    denied=gettext_lazy("You may not pull exchange records for this case."),
+)
 def snapshot_pull(
     *,
     case: Case,
@@ -151,10 +158,6 @@ def snapshot_pull(
     narrow the window) or ServiceUnavailableError (the exchange is down: nothing is saved).
     """
     kinds = _check(case=case, actor=actor, account_id=account_id, kinds=kinds, start=start, end=end)
-    if not isinstance(actor, SystemActor):
-        from cases.services.recusal import recusal_check
-
-        recusal_check(case=case, user=actor, act="snapshot", actor=actor)
     gateway = gateway or get_gateway()
     account, records = _fetch(gateway, account_id=account_id, kinds=kinds, start=start, end=end)
     count = sum(len(rows) for rows in records.values())
