@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
@@ -24,12 +25,13 @@ from cases.models import (
 )
 from cases.services.quality import quality_review_complete
 from cases.services.recusal import (
+    OVERRIDE_REASON_MIN_LENGTH,
     conflict_declaration_review,
     conflict_declaration_submit,
     may_override_recusal,
     recusal_override,
 )
-from complaints_site.common.exceptions import ApplicationError
+from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 
 
 class DeclarationForm(forms.ModelForm):
@@ -48,7 +50,11 @@ class ReviewForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        min_length=OVERRIDE_REASON_MIN_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def _form_page(request: HttpRequest, model_admin, *, obj, form, act, title, done, back):
@@ -57,6 +63,8 @@ def _form_page(request: HttpRequest, model_admin, *, obj, form, act, title, done
     if request.method == "POST" and form.is_valid():
         try:
             act(form.cleaned_data)
+        except PermissionDeniedError as exc:
+            return _denied(request, exc.message)
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -76,12 +84,33 @@ def _only_compliance(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
 
 
+def _denied(request: HttpRequest, message: str) -> TemplateResponse:
+    return TemplateResponse(
+        request, "admin/cases/recusal/denied.html", {"message": message}, status=403
+    )
+
+
+FOUR_EYES_OVERRIDE = _(
+    "Four eyes: you cannot override your own recusal. Another compliance officer must decide."
+)
+FOUR_EYES_REVIEW = _(
+    "Four eyes: you cannot review your own declaration. Another compliance officer must decide."
+)
+
+
 @admin.register(ConflictDeclaration)
 class ConflictDeclarationAdmin(admin.ModelAdmin):
     """Staff see and declare their own conflicts; compliance officers see all and review."""
 
     form = DeclarationForm
-    list_display = ["created_at", "staff", "kind", "exchange_account_id", "status", "reviewed_by"]
+    list_display = [
+        "created_at",
+        "staff",
+        "kind",
+        "exchange_account_id",
+        "status",
+        "reviewed_by",
+    ]
     list_filter = ["status", "kind"]
     list_select_related = ["staff", "reviewed_by"]
     search_fields = ["=exchange_account_id", "=staff__username"]
@@ -92,6 +121,23 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
         if may_override_recusal(request.user) or policies.may_view_all_cases(request.user):
             return queryset
         return queryset.filter(staff=request.user)
+
+    def get_list_display(self, request: HttpRequest):
+        """The Review button only for a compliance officer, never on their own declaration
+        (four eyes). The role is asked once per page, not per row."""
+        user, officer = request.user, may_override_recusal(request.user)
+
+        @admin.display(description=_("review"))
+        def review_link(obj: ConflictDeclaration) -> str:
+            if not officer or policies.is_person_concerned(user, obj.staff_id):
+                return ""
+            return format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:cases_conflictdeclaration_review", args=[obj.pk]),
+                _("Review"),
+            )
+
+        return [*self.list_display, review_link]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return policies.is_active_staff(request.user)
@@ -133,6 +179,8 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
         declaration = get_object_or_404(ConflictDeclaration, pk=pk)
         if not may_override_recusal(request.user):
             return _only_compliance(request)
+        if not policies.may_review_declaration(request.user, declaration):
+            return _denied(request, FOUR_EYES_REVIEW)
         return _form_page(
             request,
             self,
@@ -154,7 +202,15 @@ class ConflictDeclarationAdmin(admin.ModelAdmin):
 class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who is barred from which case and why; compliance officers override with a reason."""
 
-    list_display = ["created_at", "case", "user", "rule", "detail", "lifted_at", "lifted_by"]
+    list_display = [
+        "created_at",
+        "case",
+        "user",
+        "rule",
+        "detail",
+        "lifted_at",
+        "lifted_by",
+    ]
     list_filter = ["rule"]
     list_select_related = ["case", "user", "lifted_by"]
     search_fields = ["=case__reference", "=user__username"]
@@ -165,6 +221,23 @@ class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if may_override_recusal(request.user) or policies.may_view_all_cases(request.user):
             return queryset
         return queryset.filter(user=request.user)
+
+    def get_list_display(self, request: HttpRequest):
+        """The Override button only for a compliance officer, only on someone else's recusal
+        in force (four eyes). The role is asked once per page, not per row."""
+        user, officer = request.user, may_override_recusal(request.user)
+
+        @admin.display(description=_("override"))
+        def override_link(obj: CaseRecusal) -> str:
+            if not officer or obj.lifted_at or policies.is_person_concerned(user, obj.user_id):
+                return ""
+            return format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:cases_caserecusal_override", args=[obj.pk]),
+                _("Override"),
+            )
+
+        return [*self.list_display, override_link]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return policies.is_active_staff(request.user)
@@ -186,6 +259,8 @@ class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         recusal = get_object_or_404(CaseRecusal, pk=pk)
         if not may_override_recusal(request.user):
             return _only_compliance(request)
+        if policies.is_person_concerned(request.user, recusal.user_id):
+            return _denied(request, FOUR_EYES_OVERRIDE)
         return _form_page(
             request,
             self,

@@ -94,15 +94,6 @@ def is_person_concerned(user: Any, person_id: Any) -> bool:
     return bool(user and user.is_authenticated and person_id is not None and user.pk == person_id)
 
 
-def may_override(user: Any, recusal: Any) -> bool:
-    """Four eyes: a compliance officer lifts somebody else's active recusal, never their own."""
-    return (
-        recusal.lifted_at is None
-        and not is_person_concerned(user, recusal.user_id)
-        and may_override_recusal(user)
-    )
-
-
 def may_review_declaration(user: Any, declaration: Any) -> bool:
     """Four eyes: a compliance officer reviews somebody else's declaration, never their own."""
     return not is_person_concerned(user, declaration.staff_id) and may_override_recusal(user)
