@@ -264,7 +264,7 @@ def run(ids: dict, size: int, requests: int) -> list[tuple]:
     search = reverse("admin:cases_case_audit_search")
     # A case of the agent's team (team index 1: ids with id % 7 == 1), half-way down.
     ref = f"BX-{(size // 2) // 7 * 7 + 1:09d}"
-    second = history_search(filters=HistoryFilters()).next_cursor
+    second = history_search(filters=HistoryFilters(), reader=users[ids["auditor"]]).next_cursor
     later = f"{search}?after={second.encode()}" if second else search
     pages = [
         ("case list, default page", changelist, ("superuser", "agent")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin import ReadOnlyAdminMixin
+from cases.audit_selectors import recused_case_ids
 from cases.models import Consultation, ConsultationStatus
 from cases.selectors import case_list_for_staff
 
@@ -26,13 +27,18 @@ def consultation_list_for_staff(*, user: Any) -> QuerySet[Consultation]:
     qs = Consultation.objects.select_related("team", "case")
     if not policies.is_active_staff(user):
         return qs.none()
+    # The case must be within the reader's reach (`case_list_for_staff`: recusals left out,
+    # for those who see every case too). A consulted team reaches the case through its view
+    # grant only while its question is open, so an answered, withdrawn or lapsed question is
+    # no longer read by a team that does not otherwise reach the case. The lead of the
+    # consulted team keeps the open questions asked of the team (to chase overdue answers).
+    reachable = Q(case__in=case_list_for_staff(user=user).values("pk"))
     if policies.may_view_all_cases(user):
-        return qs
-    return qs.filter(
-        Q(team__group__user=user)
-        | Q(team__lead=user)
-        | Q(case__in=case_list_for_staff(user=user).values("pk"))
-    ).distinct()
+        return qs.filter(reachable)
+    open_for_my_team = Q(team__lead=user, status=ConsultationStatus.OPEN) & ~Q(
+        case_id__in=recused_case_ids(user=user)
+    )
+    return qs.filter(reachable | open_for_my_team).distinct()
 
 
 class OverdueFilter(admin.SimpleListFilter):

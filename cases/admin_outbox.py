@@ -12,12 +12,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cases import policies
-from cases.admin import ReadOnlyAdminMixin
+from cases.admin import ReadOnlyAdminMixin, RecusalScopedAdminMixin
 from cases.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "case",

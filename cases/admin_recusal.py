@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,7 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.admin import ReadOnlyAdminMixin
+from cases.admin import ReadOnlyAdminMixin, RecusalScopedAdminMixin
+from cases.audit_selectors import recused_case_ids
 from cases.models import (
     CaseRecusal,
     ConflictDeclaration,
@@ -219,7 +221,10 @@ class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request)
         if may_override_recusal(request.user) or policies.may_view_all_cases(request.user):
-            return queryset
+            # Their own recusals always; nothing else of a case they are recused from.
+            return queryset.filter(
+                Q(user=request.user) | ~Q(case_id__in=recused_case_ids(user=request.user))
+            )
         return queryset.filter(user=request.user)
 
     def get_list_display(self, request: HttpRequest):
@@ -276,7 +281,7 @@ class CaseRecusalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RecusalCheck)
-class RecusalCheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RecusalCheckAdmin(RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every check, refusal and override: auditors and compliance read it."""
 
     list_display = ["created_at", "case", "user", "act", "outcome", "rule", "actor_label"]
@@ -305,7 +310,7 @@ class ScoreSheetForm(forms.Form):
 
 
 @admin.register(QualityReview)
-class QualityReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class QualityReviewAdmin(RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Review tasks: reviewers see theirs and fill the score sheet; leads, auditors and
     compliance see all."""
 

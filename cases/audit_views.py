@@ -28,6 +28,7 @@ from cases.audit_selectors import (
     HistoryFilters,
     SearchRow,
     audit_source_choices,
+    case_get_for_auditor,
     case_timeline_for_auditor,
     history_export_rows,
     history_search,
@@ -43,7 +44,8 @@ def _require_auditor(request: HttpRequest) -> None:
 def case_timeline_view(request: HttpRequest, object_id: int) -> HttpResponse:
     """One case's timeline across all its objects, oldest first, `TIMELINE_PAGE_SIZE` a page."""
     _require_auditor(request)
-    case = Case.objects.filter(pk=object_id).only("pk", "reference", "subject").first()
+    # 404 for a case the reader is recused from, as everywhere else.
+    case = case_get_for_auditor(user=request.user, pk=object_id)
     if case is None:
         raise Http404
     entries = case_timeline_for_auditor(case=case)
@@ -94,7 +96,7 @@ def history_search_view(request: HttpRequest) -> HttpResponse:
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else HistoryFilters()
         after = Cursor.decode(request.GET.get("after", ""))
-        page = history_search(filters=filters, after=after)
+        page = history_search(filters=filters, reader=request.user, after=after)
         if page.next_cursor is not None:
             query = request.GET.copy()
             query["after"] = page.next_cursor.encode()
@@ -163,7 +165,7 @@ def history_export_view(request: HttpRequest, fmt: str) -> StreamingHttpResponse
     if request.GET and not form.is_valid():
         raise Http404
     filters = form.filters() if request.GET else HistoryFilters()
-    rows = history_export_rows(filters=filters)
+    rows = history_export_rows(filters=filters, reader=request.user)
     if fmt == "csv":
         response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     else:

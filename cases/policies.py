@@ -84,9 +84,15 @@ def may_override_recusal(user: Any) -> bool:
     all. Whether they may on a given one is `may_override` / `may_review_declaration`."""
     from cases import roles
 
-    return is_active_staff(user) and (
-        user.is_superuser or user.groups.filter(name=roles.COMPLIANCE_OFFICER).exists()
-    )
+    if not is_active_staff(user):
+        return False
+    # Asked several times by one page (list, buttons): one query per user object (request),
+    # like Django's own permission cache.
+    cached = getattr(user, "_may_override_recusal", None)
+    if cached is None:
+        cached = user.is_superuser or user.groups.filter(name=roles.COMPLIANCE_OFFICER).exists()
+        user._may_override_recusal = cached
+    return cached
 
 
 def is_person_concerned(user: Any, person_id: Any) -> bool:
