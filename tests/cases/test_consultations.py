@@ -357,3 +357,52 @@ def test_flagging_overdue_consultations_has_a_bounded_query_count(
     # history insert, event insert, savepoint release). A per-row N+1 breaks this bound.
     with django_assert_max_num_queries(1 + 6 * 30):
         assert consultations_flag_overdue() == 30
+
+
+# --- the consulted team's read ends with the question (issue 11, Low) -----------------------
+
+
+@pytest.mark.parametrize("end", ["answered", "withdrawn", "lapsed"])
+def test_the_consulted_team_no_longer_reads_the_consultation_after_it_ends(
+    end, client, case, handler, specialist, other_team
+):
+    from django.urls import reverse
+
+    from cases.admin_consultations import consultation_list_for_staff
+
+    consultation = _ask(case, handler, other_team)
+    # While the question is open, the team reads it (list and page) and the case.
+    assert consultation_list_for_staff(user=fresh(specialist)).filter(pk=consultation.pk)
+    client.force_login(specialist)
+    page = reverse("admin:cases_consultation_change", args=[consultation.pk])
+    assert client.get(page).status_code == 200
+
+    if end == "answered":
+        consultation_answer(consultation=consultation, actor=fresh(specialist), answer="No.")
+    elif end == "withdrawn":
+        consultation_withdraw(consultation=consultation, actor=handler, reason="Not needed")
+    else:
+        case_transition(case=case, transition="withdraw", actor=SYSTEM, reason="customer left")
+
+    assert sees_nothing(specialist, case)
+    assert not consultation_list_for_staff(user=fresh(specialist)).filter(pk=consultation.pk)
+    listed = client.get(reverse("admin:cases_consultation_changelist"))
+    assert consultation.pk not in [c.pk for c in listed.context["cl"].result_list]
+    response = client.get(page)
+    assert response.status_code in (302, 404)  # the admin's "does not exist" redirect
+    assert QUESTION not in client.get(page, follow=True).text
+    # The handler, who still reaches the case, reads the answer.
+    assert consultation_list_for_staff(user=fresh(handler)).filter(pk=consultation.pk)
+
+
+def test_a_team_that_reaches_the_case_otherwise_keeps_reading(
+    case, handler, specialist, other_team
+):
+    from cases.admin_consultations import consultation_list_for_staff
+    from cases.services.assignment import case_assign
+
+    consultation = _ask(case, handler, other_team)
+    case_assign(case=case, actor=SYSTEM, reason="Security's case now", team=other_team)
+    consultation_answer(consultation=consultation, actor=fresh(specialist), answer="No.")
+    assert reaches(specialist, case)
+    assert consultation_list_for_staff(user=fresh(specialist)).filter(pk=consultation.pk)
