@@ -11,6 +11,7 @@ from cases.models import (
     Notification,
     NotificationStatus,
 )
+from cases.services.assignment import case_assign
 from cases.services.intake import (
     IncomingFile,
     IntakeReply,
@@ -19,7 +20,11 @@ from cases.services.intake import (
     intake_submit,
     message_post_staff,
 )
-from complaints_site.common.exceptions import ApplicationError, ConflictError
+from complaints_site.common.exceptions import (
+    ApplicationError,
+    ConflictError,
+    PermissionDeniedError,
+)
 from tests.cases import files
 from tests.factories.cases import SYSTEM, make_customer, make_staff, make_team, submission
 
@@ -193,10 +198,13 @@ def test_empty_reply_and_reply_on_withdrawn_case_are_refused():
 
 
 def test_staff_reply_notifies_and_stops_the_first_response_clock(
-    staff, django_capture_on_commit_callbacks
+    staff, team, django_capture_on_commit_callbacks
 ):
     case = intake_submit(submission=submission(), actor=SYSTEM).case
-    agent = staff("Support agent")
+    # The agent works the case through their team: a staff reply needs the case within reach
+    # (checked by the service itself since issue 11, with the recusal check).
+    case = case_assign(case=case, actor=SYSTEM, reason="setup", team=team)
+    agent = staff("Support agent", teams=[team])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         message_post_staff(case=case, actor=agent, body="We are looking into it.")
@@ -207,9 +215,13 @@ def test_staff_reply_notifies_and_stops_the_first_response_clock(
     assert "We are looking into it." in mail.outbox[0].body
 
 
-def test_complaint_flag_changes_only_with_a_reason(staff):
+def test_complaint_flag_changes_only_with_a_reason(staff, team):
     case = intake_submit(submission=submission(), actor=SYSTEM).case
-    lead = staff("Team lead")
+    case = case_assign(case=case, actor=SYSTEM, reason="setup", team=team)
+    lead = staff("Team lead", teams=[team])
+    outsider = staff("Team lead")
+    with pytest.raises(PermissionDeniedError):  # a lead of another team does not reach it
+        case_set_complaint_flag(case=case, actor=outsider, is_complaint=False, reason="Fees")
     with pytest.raises(ApplicationError):
         case_set_complaint_flag(case=case, actor=lead, is_complaint=False, reason="")
     case = case_set_complaint_flag(
