@@ -96,11 +96,31 @@ def quality_review_assign(*, review: QualityReview, reviewer: Any, actor: Any) -
     return locked
 
 
-@transaction.atomic
 def quality_review_complete(
     *, review: QualityReview, actor: Any, findings: str, **scores: int
 ) -> QualityReview:
-    """The assigned reviewer fills the score sheet: four scores 1 (poor) to 5 (excellent)."""
+    """The assigned reviewer fills the score sheet: four scores 1 (poor) to 5 (excellent).
+
+    The reviewer passes the recusal check again (a conflict may have been declared since the
+    assignment), recorded in its own transaction before the score sheet is saved."""
+    current = QualityReview.objects.select_related("case").get(pk=review.pk)
+    if current.reviewer_id != actor.pk:
+        raise PermissionDeniedError(_("Only the assigned reviewer completes this review."))
+    conflict = reviewer_conflict(case=current.case, reviewer=actor)
+    recusal_check(
+        case=current.case,
+        user=actor,
+        act="quality_review_complete",
+        actor=actor,
+        extra=(conflict,) if conflict else (),
+    )
+    with transaction.atomic():
+        return _complete(review=current, actor=actor, findings=findings, scores=scores)
+
+
+def _complete(
+    *, review: QualityReview, actor: Any, findings: str, scores: dict[str, Any]
+) -> QualityReview:
     locked = QualityReview.objects.select_for_update().get(pk=review.pk)
     if locked.reviewer_id != actor.pk:
         raise PermissionDeniedError(_("Only the assigned reviewer completes this review."))

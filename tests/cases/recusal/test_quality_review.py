@@ -129,3 +129,27 @@ def test_the_reviewer_fills_the_score_sheet_in_the_admin(client, team, staff):
     # Someone else's review task is not theirs to see.
     client.force_login(staff("Case handler", teams=[team], username="other"))
     assert client.get(url).status_code == 404
+
+
+def test_a_reviewer_who_declares_a_conflict_after_assignment_cannot_complete(team, staff):
+    from cases.services.recusal import conflict_declaration_submit
+
+    case = _closed(team, "fees")
+    (review,) = quality_review_sample(period=timezone.now().date(), actor=SYSTEM, share=1)
+    reviewer = staff("Case handler", teams=[make_team("legal", "Legal")], username="rita")
+    review = quality_review_assign(review=review, reviewer=reviewer, actor=staff("Auditor"))
+    conflict_declaration_submit(
+        staff=reviewer,
+        actor=reviewer,
+        kind="related_account",
+        exchange_account_id=case.complainant_account_id,
+    )
+    scores = dict.fromkeys(
+        ("classification_score", "fairness_score", "timeliness_score", "communication_score"), 3
+    )
+    with pytest.raises(PermissionDeniedError):
+        quality_review_complete(review=review, actor=reviewer, findings="", **scores)
+    review.refresh_from_db()
+    assert review.status != "completed"
+    check = RecusalCheck.objects.get(user=reviewer, act="quality_review_complete")
+    assert check.outcome == CheckOutcome.REFUSED

@@ -228,7 +228,7 @@ NOT_STAFF_WRITES = {
     "cases.services.info_requests": "sweeps by tasks; request_info is a transition",
     "cases.services.references": "numbering",
     "cases.services.routing": "routing rules, not cases",
-    "cases.services.quality": "reviews of closed cases: recusal_check with reviewer rules",
+    "cases.services.quality": "reviews: recusal_check with the reviewer rule (assign, complete)",
     "cases.services.evidence.evidence_open": "a logged read (selectors gate reads)",
     "cases.services.evidence.evidence_view_log": "a logged read (selectors gate reads)",
     "cases.services.snapshots.snapshot_read": "a logged read (selectors gate reads)",
