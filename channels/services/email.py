@@ -7,9 +7,11 @@ Order of work, so that no message is ever lost and none is taken twice:
    a message already processed is dropped: it creates nothing and sends nothing. A delivery of
    one that was stored but never processed (a crash in between) processes it now.
 2. Process under a row lock: robots (RFC 3834 and friends) are dropped; a message without a
-   usable, verified sender goes to quarantine; a participant's reply joins its case
-   (`intake_reply`); anything else opens a new case (`intake_submit`). The raw message is
-   stored as evidence of the case.
+   usable, verified sender goes to quarantine; an authenticated reply of a participant joins
+   its case (`intake_reply`; see `_thread_for`: a signed reply token, or our own MTA's
+   DKIM/DMARC pass when trusted; In-Reply-To and subject references are only hints);
+   anything else opens a new case (`intake_submit`). The raw message is stored as evidence of
+   the case.
 
 Database and storage errors propagate (the MTA pipe turns them into exit 75 so the mail server
 retries); any other failure quarantines the message with its reason, for staff to look at.
