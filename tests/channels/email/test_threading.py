@@ -315,3 +315,13 @@ def test_sender_authentication_fails_closed():
         authserv_id="",
         trusted=True,
     ).authenticated
+
+
+def test_trusting_results_without_our_authserv_id_is_a_startup_error(settings):
+    from channels.checks import check_mail_authentication_settings
+
+    settings.INBOUND_MAIL_TRUST_AUTH_RESULTS = True
+    settings.INBOUND_MAIL_AUTHSERV_ID = ""
+    assert [e.id for e in check_mail_authentication_settings(None)] == ["intake_channels.E001"]
+    settings.INBOUND_MAIL_AUTHSERV_ID = OUR_MTA
+    assert check_mail_authentication_settings(None) == []
