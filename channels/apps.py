@@ -8,3 +8,6 @@ class ChannelsConfig(AppConfig):
     name = "channels"
     label = "intake_channels"
     verbose_name = _("Intake channels")
+
+    def ready(self) -> None:
+        from channels import checks  # noqa: F401 (registers the system checks)

@@ -47,8 +47,8 @@ class CaseCreateInputSerializer(serializers.Serializer):
         max_length=254,
         required=False,
         help_text=_(
-            "Where the acknowledgement goes. Required for API clients; defaults to a portal "
-            "user's own address."
+            "Where the acknowledgement goes. Required for API clients; a signed-in portal "
+            "user's mail always goes to their account's address (another one is refused)."
         ),
     )
     locale = serializers.ChoiceField(choices=Locale.choices, default=Locale.EN)

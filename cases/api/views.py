@@ -46,6 +46,7 @@ from cases.models import Case, EvidenceKind
 from cases.policies import is_active_staff, may_reach_case
 from cases.selectors import case_get_for_api, case_list_for_api, messages_public_for_case
 from cases.services.api_intake import intake_submit_idempotent, request_fingerprint
+from cases.services.cases import normalize_email
 from cases.services.evidence import evidence_add
 from cases.services.intake import (
     IntakeReply,
@@ -162,7 +163,13 @@ class CaseCreateApi(_CasesApiBase):
         own_id = user.customer_profile.exchange_account_id
         if data.get("external_user_id", own_id) != own_id:
             raise PermissionDeniedError(_("You may open cases only for your own account."))
-        email = data.get("email") or user.email
+        # The acknowledgement (and every later mail) goes to the account's own address only:
+        # a signed-in user may not point the case's mail at anyone else's mailbox.
+        email = user.email
+        if data.get("email") and normalize_email(data["email"]) != normalize_email(email):
+            raise PermissionDeniedError(
+                _("Mail about your cases goes to your account's email address only.")
+            )
         if not email:
             raise ApplicationError(
                 _("Invalid input."), extra={"errors": {"email": [_("This field is required.")]}}

@@ -86,6 +86,9 @@ class ComplaintForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    # A signed one-time token for this user and case (`cases.portal.services`): the same form
+    # sent twice (double click, reload, a script firing it twenty times) stores one message.
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=300)
     body = forms.CharField(
         label=_("Your message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
     )

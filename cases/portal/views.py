@@ -34,7 +34,13 @@ from cases.portal.selectors import (
     customer_status,
     notifications_for_customer,
 )
-from cases.portal.services import complaint_submit_once, form_token_key
+from cases.portal.services import (
+    complaint_submit_once,
+    form_token_key,
+    reply_form_nonce,
+    reply_form_token,
+    reply_submit_once,
+)
 from cases.redaction import LABELS
 from cases.selectors import (
     case_get_for_customer,
@@ -43,7 +49,7 @@ from cases.selectors import (
     messages_public_for_case,
 )
 from cases.services.evidence import evidence_add, evidence_open
-from cases.services.intake import IntakeReply, IntakeSubmission, intake_reply
+from cases.services.intake import IntakeReply, IntakeSubmission
 from cases.services.notifications import notification_render
 from complaints_site.common.exceptions import ApplicationError
 
@@ -214,14 +220,20 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return redirect("portal:case_detail", reference=case.reference)
 
 
-@require_GET
-@portal_user_required
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    case = _own_case(request, reference)
+def _case_page(
+    request: HttpRequest, case: Case, *, reply_form: ReplyForm | None = None, status: int = 200
+) -> HttpResponse:
     notifications = []
     for notification in notifications_for_customer(case=case, user=request.user)[:20]:
         subject, body = notification_render(notification)
         notifications.append({"at": notification.created_at, "subject": subject, "body": body})
+    token = reply_form_token(user=request.user, case=case)
+    if reply_form is None:
+        reply_form = ReplyForm(initial={"form_token": token})
+    else:
+        # A form shown again keeps what the user wrote, with a fresh token.
+        reply_form.data = reply_form.data.copy()
+        reply_form.data["form_token"] = token
     context = {
         "case": case,
         "status": customer_status(case.state),
@@ -229,11 +241,17 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "messages_public": list(messages_public_for_case(case=case)),
         "evidence": list(evidence_list_for_customer(case=case)),
         "notifications": notifications,
-        "reply_form": ReplyForm(),
+        "reply_form": reply_form,
         "evidence_form": EvidenceForm(),
         "max_file_mb": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024),
     }
-    return render(request, "cases/portal/case_detail.html", context)
+    return render(request, "cases/portal/case_detail.html", context, status=status)
+
+
+@require_GET
+@portal_user_required
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _case_page(request, _own_case(request, reference))
 
 
 @require_POST
@@ -242,10 +260,19 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     case = _own_case(request, reference)
     form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
+        if set(form.errors) == {"form_token"}:
+            form.errors.clear()
+            form.add_error(None, _("This form has expired. Please send your message again."))
+            return _case_page(request, case, reply_form=form, status=400)
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("portal:case_detail", reference=case.reference)
+    nonce = reply_form_nonce(token=form.cleaned_data["form_token"], user=request.user, case=case)
+    if nonce is None:
+        # Expired, forged, or another case's form: nothing stored; the text is kept.
+        form.add_error(None, _("This form has expired. Please send your message again."))
+        return _case_page(request, case, reply_form=form, status=400)
     reply = IntakeReply(
         case=case,
         channel=Channel.WEB,
@@ -255,13 +282,16 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
         source={"type": "portal"},
     )
     try:
-        result = intake_reply(reply=reply, actor=request.user)
+        result = reply_submit_once(reply=reply, nonce=nonce, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Your message was sent."))
-        _refusals_to_messages(request, result.refused)
-        _redaction_message(request, result.redactions)
+        if result is None:
+            messages.info(request, _("This message was already sent."))
+        else:
+            messages.success(request, _("Your message was sent."))
+            _refusals_to_messages(request, result.refused)
+            _redaction_message(request, result.redactions)
     return redirect("portal:case_detail", reference=case.reference)
 
 

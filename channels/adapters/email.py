@@ -88,6 +88,9 @@ class ParsedEmail:
     content_language: str
     automatic: str  # why this looks machine-sent (RFC 3834 etc.), "" for a person
     notes: tuple[str, ...]  # charset fallbacks, defects: shown to staff
+    # Every Authentication-Results header as written (RFC 8601), top first. Anyone can write
+    # one: `channels.adapters.mail_auth` decides which, if any, to believe.
+    authentication_results: tuple[str, ...] = ()
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -385,4 +388,5 @@ def parse_email(raw: bytes) -> ParsedEmail:
         content_language=_first_header(message, "Content-Language").strip()[:20],
         automatic=automatic_reason(message, from_address),
         notes=tuple(dict.fromkeys(notes)),
+        authentication_results=tuple(_raw_headers(message, "Authentication-Results")),
     )

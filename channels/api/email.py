@@ -2,14 +2,22 @@
 
 No session or token: the caller proves itself with `X-Signature`, the hex HMAC-SHA256 of the
 exact body under `INBOUND_EMAIL_SECRET`, compared in constant time. Without a valid signature
-nothing is stored. The body is bounded by `INBOUND_EMAIL_MAX_BYTES` (413 above it). When the
-database or storage is down the answer is 503, so the provider retries.
+nothing is stored. When the database or storage is down the answer is 503, so the provider
+retries.
+
+An unauthenticated caller must not make us read (or hold) a large body: a missing or malformed
+`X-Signature` (403), a missing `Content-Length` (411) or one above `INBOUND_EMAIL_MAX_BYTES`
+(413) is refused before a single byte of the body is read. The body is then read in bounded
+chunks, hashed as it comes, and spooled to a temporary file above 1 MB, so a request with a
+wrong signature costs its bytes on the wire, never their size in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import tempfile
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -28,12 +36,36 @@ from complaints_site.common.actors import SystemActor
 WEBHOOK_ACTOR = SystemActor("inbound-email-webhook")
 
 
-def signature_valid(*, body: bytes, signature: str) -> bool:
-    secret = settings.INBOUND_EMAIL_SECRET
-    if not secret or not signature:
-        return False
-    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, signature.strip().lower())
+_SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
+# Read size of one chunk of the body, and what is kept in memory before spooling to disk.
+CHUNK_BYTES = 64 * 1024
+SPOOL_BYTES = 1024 * 1024
+
+
+def _declared_length(request: Request) -> int | None:
+    """Content-Length as a non-negative int; None when missing or not a number."""
+    value = (request.META.get("CONTENT_LENGTH") or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def _read_signed(request: Request, *, length: int, signature: str) -> bytes | None:
+    """Read `length` bytes in chunks while computing their HMAC; the body when the signature
+    matches, else None. At most SPOOL_BYTES of it are held in memory while unverified."""
+    mac = hmac.new(settings.INBOUND_EMAIL_SECRET.encode(), digestmod=hashlib.sha256)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        remaining = length
+        while remaining > 0:
+            # Read the WSGI stream ourselves: the limit is ours, not DATA_UPLOAD_MAX_MEMORY_SIZE.
+            chunk = request._request.read(min(CHUNK_BYTES, remaining))
+            if not chunk:
+                break  # the client sent less than it declared: the HMAC will not match
+            mac.update(chunk)
+            spool.write(chunk)
+            remaining -= len(chunk)
+        if not hmac.compare_digest(mac.hexdigest(), signature):
+            return None
+        spool.seek(0)
+        return spool.read()
 
 
 class InboundEmailApi(APIView):
@@ -70,31 +102,34 @@ class InboundEmailApi(APIView):
             200: OutputSerializer,
             400: OpenApiResponse(description="empty body"),
             403: OpenApiResponse(description="missing or invalid signature"),
+            411: OpenApiResponse(description="no Content-Length header"),
             413: OpenApiResponse(description="body larger than INBOUND_EMAIL_MAX_BYTES"),
             503: OpenApiResponse(description="temporarily unavailable: retry later"),
         },
         tags=["inbound"],
     )
     def post(self, request: Request) -> Response:
-        limit = settings.INBOUND_EMAIL_MAX_BYTES
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            declared = 0
-        too_large = Response(
-            {"detail": _("The message is too large.")},
-            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        signature = request.headers.get("X-Signature", "").strip().lower()
+        forbidden = Response(
+            {"detail": _("Invalid or missing signature.")}, status=status.HTTP_403_FORBIDDEN
         )
-        if declared > limit:
-            return too_large
-        # Read the stream ourselves: the body limit is ours, not DATA_UPLOAD_MAX_MEMORY_SIZE.
-        body = request._request.read(limit + 1)
-        if len(body) > limit:
-            return too_large
-        if not signature_valid(body=body, signature=request.headers.get("X-Signature", "")):
+        # Everything that needs no body is checked before the body is read at all.
+        if not settings.INBOUND_EMAIL_SECRET or not _SIGNATURE.match(signature):
+            return forbidden
+        length = _declared_length(request)
+        if length is None:
             return Response(
-                {"detail": _("Invalid or missing signature.")}, status=status.HTTP_403_FORBIDDEN
+                {"detail": _("A Content-Length header is required.")},
+                status=status.HTTP_411_LENGTH_REQUIRED,
             )
+        if length > settings.INBOUND_EMAIL_MAX_BYTES:
+            return Response(
+                {"detail": _("The message is too large.")},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        body = _read_signed(request, length=length, signature=signature)
+        if body is None:
+            return forbidden
         try:
             inbound = inbound_email_process(
                 raw=body, source=InboundEmailSource.WEBHOOK, actor=WEBHOOK_ACTOR

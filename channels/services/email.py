@@ -7,9 +7,11 @@ Order of work, so that no message is ever lost and none is taken twice:
    a message already processed is dropped: it creates nothing and sends nothing. A delivery of
    one that was stored but never processed (a crash in between) processes it now.
 2. Process under a row lock: robots (RFC 3834 and friends) are dropped; a message without a
-   usable, verified sender goes to quarantine; a participant's reply joins its case
-   (`intake_reply`); anything else opens a new case (`intake_submit`). The raw message is
-   stored as evidence of the case.
+   usable, verified sender goes to quarantine; an authenticated reply of a participant joins
+   its case (`intake_reply`; see `_thread_for`: a signed reply token, or our own MTA's
+   DKIM/DMARC pass when trusted; In-Reply-To and subject references are only hints);
+   anything else opens a new case (`intake_submit`). The raw message is stored as evidence of
+   the case.
 
 Database and storage errors propagate (the MTA pipe turns them into exit 75 so the mail server
 retries); any other failure quarantines the message with its reason, for staff to look at.
@@ -24,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
@@ -31,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from cases.enums import Channel
 from cases.models import Case, EvidenceKind, Message, Notification
-from cases.reply_tokens import references_from_tokens
+from cases.reply_tokens import references_from_reply_addresses
 from cases.services.cases import normalize_email
 from cases.services.evidence import evidence_add
 from cases.services.intake import (
@@ -48,6 +51,7 @@ from channels.adapters.email import (
     parse_email,
     sha256_hex,
 )
+from channels.adapters.mail_auth import sender_authentication
 from channels.models import ImapCursor, InboundEmail, InboundEmailSource, InboundEmailStatus
 from complaints_site.common.actors import Actor
 from complaints_site.common.exceptions import ApplicationError
@@ -117,8 +121,18 @@ def _finish(
     return inbound
 
 
-def _cases_referenced(parsed: ParsedEmail) -> list[tuple[Case, str]]:
-    """Every case this mail claims to belong to, and how it claims it, strongest first."""
+def _participants(case: Case) -> set[str]:
+    """The addresses that speak for the case: the complainant's, and the linked portal user's."""
+    found = {normalize_email(case.complainant_email)}
+    if case.customer_id and case.customer.email:
+        found.add(normalize_email(case.customer.email))
+    return found - {""}
+
+
+def _thread_hints(parsed: ParsedEmail) -> list[tuple[Case, str]]:
+    """Cases this mail claims to continue, strongest claim first. Claims only, never proof:
+    In-Reply-To/References to one of our Message-IDs, then a case reference in the subject
+    (references are sequential, so anyone can write one)."""
     found: list[tuple[Case, str]] = []
     seen: set[int] = set()
 
@@ -141,26 +155,78 @@ def _cases_referenced(parsed: ParsedEmail) -> list[tuple[Case, str]]:
                 "case_id", flat=True
             )
         )
-        add(Case.objects.filter(pk__in=case_ids).order_by("-pk"), "in-reply-to")
-    tokens = references_from_tokens(*parsed.recipients, parsed.subject)
-    if tokens:
-        add(Case.objects.filter(reference__in=tokens), "reply-token")
+        add(
+            Case.objects.filter(pk__in=case_ids).select_related("customer").order_by("-pk"),
+            "in-reply-to",
+        )
     subject_refs = [
         ref.upper() for ref in _REFERENCE.findall(parsed.subject) if is_valid_reference(ref)
     ]
     if subject_refs:
-        add(Case.objects.filter(reference__in=subject_refs[:5]), "subject-reference")
+        add(
+            Case.objects.filter(reference__in=subject_refs[:5]).select_related("customer"),
+            "subject-reference",
+        )
     return found
 
 
-def _participant_case(parsed: ParsedEmail, referenced: list[tuple[Case, str]]):
-    """The first referenced case whose complainant sent this mail from a verified address."""
-    if not parsed.from_verified:
-        return None, ""
-    for case, how in referenced:
-        if normalize_email(case.complainant_email) == parsed.from_address:
-            return case, how
-    return None, ""
+@dataclass(frozen=True)
+class Thread:
+    """Where a mail goes: `case` (None = a new case) and why, for the inbound row and staff."""
+
+    case: Case | None
+    how: str
+    notes: tuple[str, ...] = ()
+
+
+def _thread_for(parsed: ParsedEmail) -> Thread:
+    """Which existing case, if any, this mail may join (RELIABILITY.md property 13).
+
+    Only two things authenticate a reply, and in both the verified From must be a participant
+    of the case: (a) a valid signed reply token in a recipient address (it names one case and
+    cannot be forged), or (b) our own MTA's DKIM/DMARC pass for the From domain, when the
+    deployment trusts its Authentication-Results (`channels.adapters.mail_auth`); then the
+    thread hints (In-Reply-To/References, a subject reference) say which case. Anything else is
+    a new case of the sender's own: a hint alone never attaches mail to a case, and so never
+    resumes its clock.
+    """
+    notes: list[str] = []
+    tokens = references_from_reply_addresses(parsed.recipients)
+    token_cases = list(Case.objects.filter(reference__in=tokens[:5]).select_related("customer"))
+    for case in token_cases:
+        if parsed.from_address in _participants(case):
+            return Thread(case, "reply-token")
+    if token_cases:
+        notes.append(
+            "reply token of a case this sender is not a participant of, not joined: "
+            + ", ".join(c.reference for c in token_cases)
+        )
+    hints = _thread_hints(parsed)
+    if not hints:
+        return Thread(None, "", tuple(notes))
+    auth = sender_authentication(
+        headers=parsed.authentication_results,
+        from_address=parsed.from_address,
+        from_verified=parsed.from_verified,
+        authserv_id=settings.INBOUND_MAIL_AUTHSERV_ID,
+        trusted=settings.INBOUND_MAIL_TRUST_AUTH_RESULTS,
+    )
+    if auth.authenticated:
+        for case, how in hints:
+            if parsed.from_address in _participants(case):
+                return Thread(
+                    case, f"{how}+{auth.method}", (f"sender authenticated: {auth.reason}",)
+                )
+        notes.append(
+            "referenced case(s) of another sender not joined: "
+            + ", ".join(c.reference for c, _how in hints)
+        )
+    else:
+        notes.append(
+            f"referenced case(s) not joined, sender not authenticated ({auth.reason}): "
+            + ", ".join(c.reference for c, _how in hints)
+        )
+    return Thread(None, "", tuple(notes))
 
 
 def _store_raw_evidence(
@@ -243,15 +309,9 @@ def _process(*, inbound: InboundEmail, raw: bytes, actor: Actor) -> InboundEmail
             status=InboundEmailStatus.QUARANTINED,
             reason="sender not verified (defects or several addresses in From)",
         )
-    notes: list[str] = []
-    referenced = _cases_referenced(parsed)
-    case, how = _participant_case(parsed, referenced)
-    if referenced and case is None:
-        # Someone quoting another person's reference: never joins that case.
-        notes.append(
-            "referenced case(s) of another sender not joined: "
-            + ", ".join(c.reference for c, _how in referenced)
-        )
+    thread = _thread_for(parsed)
+    notes: list[str] = list(thread.notes)
+    case, how = thread.case, thread.how
     if case is not None:
         try:
             with transaction.atomic():

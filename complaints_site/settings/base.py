@@ -156,6 +156,15 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 # Outbound mail: replies to our notifications come back to this address, with a signed token
 # (complaints+<reference>.<signature>@domain) so they thread into the right case.
 REPLY_TO_ADDRESS = env.str("REPLY_TO_ADDRESS", default=DEFAULT_FROM_EMAIL)
+
+# --- Security (mail area): which inbound mail may join an existing case ---------------------
+# A mail joins a case with a valid signed reply token (REPLY_TO_ADDRESS above). Besides that,
+# only when our own receiving MTA says the From domain passed DKIM (aligned) or DMARC, in an
+# Authentication-Results header under its authserv-id (RFC 8601), and the sender is a
+# participant of the case. Off by default: turn it on only when the MTA in front of the pipe,
+# the IMAP mailbox or the webhook provider stamps those headers and strips forged copies.
+INBOUND_MAIL_TRUST_AUTH_RESULTS = env.bool("INBOUND_MAIL_TRUST_AUTH_RESULTS", default=False)
+INBOUND_MAIL_AUTHSERV_ID = env.str("INBOUND_MAIL_AUTHSERV_ID", default="")
 # Notification delivery: attempts before giving up, first retry delay (doubles each time).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)

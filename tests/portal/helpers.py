@@ -37,3 +37,9 @@ def complaint_data(client, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def reply_token(client, case) -> str:
+    """The one-time token of the reply form on the case page, as a browser would send it."""
+    page = client.get(f"/portal/cases/{case.reference}/").content.decode()
+    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)

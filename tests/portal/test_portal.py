@@ -10,7 +10,7 @@ from cases.models import Case, CaseEvent, Evidence, IdempotencyKey, Message, Mes
 from cases.services.intake import message_post_staff
 from tests.factories.cases import SYSTEM, make_case
 from tests.factories.portal import PASSWORD
-from tests.portal.helpers import complaint_data, disguised_upload, png_upload
+from tests.portal.helpers import complaint_data, disguised_upload, png_upload, reply_token
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,11 @@ def test_reply_adds_my_message(alice_client, alice):
     case = own_case(alice)
     response = alice_client.post(
         f"/portal/cases/{case.reference}/reply/",
-        {"body": "Here is more detail.", "attachments": [png_upload()]},
+        {
+            "body": "Here is more detail.",
+            "attachments": [png_upload()],
+            "form_token": reply_token(alice_client, case),
+        },
     )
     assert response.status_code == 302
     message = Message.objects.filter(case=case, direction=MessageDirection.INBOUND).last()
@@ -351,7 +355,8 @@ def test_question_is_shown_and_my_answer_resumes_the_case(alice_client, alice, t
     assert "Waiting for you" in page
 
     response = alice_client.post(
-        f"/portal/cases/{case.reference}/reply/", {"body": "The txid is 0xabc123."}
+        f"/portal/cases/{case.reference}/reply/",
+        {"body": "The txid is 0xabc123.", "form_token": reply_token(alice_client, case)},
     )
 
     assert response.status_code == 302

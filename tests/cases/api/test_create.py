@@ -203,3 +203,25 @@ def test_writes_are_throttled_per_caller(exchange, monkeypatch):
     assert throttled.json()["detail"]
     # Reads are counted apart.
     assert exchange.get(URL).status_code == 200
+
+
+def test_portal_user_may_not_send_the_acknowledgement_elsewhere(
+    customer_client, customer, django_capture_on_commit_callbacks
+):
+    """Issue 11 (Low): the case's mail goes to the signed-in account's own address only."""
+    from django.core import mail
+
+    data = body(email="attacker@evil.example")
+    del data["external_user_id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(URL, data, format="json")
+    assert response.status_code == 403
+    assert not Case.objects.exists()
+    assert mail.outbox == []
+    # Their own address, written in another case, is their own address.
+    data["email"] = customer.email.upper()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = customer_client.post(URL, data, format="json")
+    assert response.status_code == 201
+    assert Case.objects.get().complainant_email == customer.email.lower()
+    assert [m.to for m in mail.outbox] == [[customer.email.lower()]]

@@ -43,6 +43,7 @@ def open_email_case(email: str = "owner@example.com", subject: str = "Withdrawal
 def fill_for(case, ack) -> dict[str, str]:
     return {
         "COMPLAINANT": case.complainant_email,
+        "COMPLAINANT_DOMAIN": case.complainant_email.rpartition("@")[2],
         "REFERENCE": case.reference,
         "TOKEN_ADDRESS": reply_address(case.reference),
         "NOTIFICATION_MESSAGE_ID": ack.email_message_id,

@@ -36,8 +36,10 @@ EXPECTED = {
     "17_null_return_path.eml": (DROP, 0, [], []),
     "18_qq_x_autoreply.eml": (DROP, 0, [], []),
     "19_reply_by_token.eml": (REPLY, 0, ["transaction hash you asked for"], []),
-    "20_reply_by_in_reply_to.eml": (REPLY, 0, ["placed at 14:02 UTC"], []),
-    "21_reply_by_subject_reference.eml": (REPLY, 0, ["valid until 2031"], []),
+    # In-Reply-To and a subject reference are hints, not proof of the sender: without a reply
+    # token (or, where trusted, our MTA's DKIM/DMARC pass) they open the sender's own case.
+    "20_reply_by_in_reply_to.eml": (NEW, 0, ["placed at 14:02 UTC"], []),
+    "21_reply_by_subject_reference.eml": (NEW, 0, ["valid until 2031"], []),
     "22_stranger_quotes_reference.eml": (NEW, 0, ["bc1qstrangerwallet"], []),
     "23_seed_phrase.eml": (NEW, 0, ["drained"], ["abandon ability able about"]),
     "24_unknown_charset.eml": (NEW, 0, ["Platba nepro\ufffdla", "did not go through"], []),
@@ -46,6 +48,13 @@ EXPECTED = {
     "27_garbage.eml": (QUAR, 0, [], []),
     "28_cve_2023_27043_from.eml": (QUAR, 0, [], []),
     "29_oversized_attachment.eml": (NEW, 1, ["complete log is attached"], []),
+    # Authentication-Results (default settings: not trusted; tests/channels/email/
+    # test_threading.py runs them with our MTA's results trusted).
+    "30_forged_from_foreign_authres.eml": (NEW, 0, ["bc1qattackerwallet"], []),
+    "31_reply_dkim_pass_aligned.eml": (NEW, 0, ["order id is 88120391"], []),
+    "32_reply_dmarc_fail.eml": (NEW, 0, ["bc1qdmarcfail"], []),
+    "33_reply_injected_own_authres.eml": (NEW, 0, ["INJECTED"], []),
+    "34_two_from_with_dkim_pass.eml": (QUAR, 0, [], []),
 }
 
 

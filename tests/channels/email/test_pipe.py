@@ -67,14 +67,15 @@ def test_a_stored_but_unprocessed_message_is_processed_on_redelivery():
 
 
 def test_reply_joins_only_for_the_participant():
-    case, ack = open_email_case(email="priya.raman.dev@gmail.com")
-    raw = raw_of("20_reply_by_in_reply_to.eml", **fill_for(case, ack))
+    case, ack = open_email_case(email="d.whitaker@outlook.com")
+    raw = raw_of("19_reply_by_token.eml", **fill_for(case, ack))
     reply = take(raw)
     assert reply.status == InboundEmailStatus.REPLY
-    assert reply.case_message.source["matched_by"] == "in-reply-to"
-    # The same reply from someone else's address: a new case, the owner's case untouched.
-    stranger = raw.replace(b"priya.raman.dev@gmail.com", b"someone.else@gmail.com").replace(
-        b"CAJx8p9T-reply-0331", b"CAJx8p9T-stranger-0331"
+    assert reply.case_message.source["matched_by"] == "reply-token"
+    # The same reply, token and all, from someone else's address: a new case, the owner's
+    # case untouched (a token forwarded or leaked does not make its holder the customer).
+    stranger = raw.replace(b"d.whitaker@outlook.com", b"someone.else@gmail.com").replace(
+        b"AM6PR05MB6120C1D2", b"AM6PR05MB6120STRANGER"
     )
     before = Message.objects.filter(case=case).count()
     other = take(stranger)
@@ -172,7 +173,7 @@ def test_an_emailed_answer_resumes_a_case_waiting_for_the_customer():
         case = case_transition(case=case, transition=name, actor=ACTOR, reason="r", **inputs)
     assert case.state == "awaiting_customer"
 
-    reply = take(raw_of("20_reply_by_in_reply_to.eml", **fill_for(case, ack)))
+    reply = take(raw_of("19_reply_by_token.eml", **fill_for(case, ack)))
 
     assert reply.status == InboundEmailStatus.REPLY
     case.refresh_from_db()

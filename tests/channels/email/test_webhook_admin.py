@@ -199,3 +199,111 @@ def test_support_staff_see_the_quarantine_but_not_mail_of_cases_out_of_reach(cli
     client.force_login(staff("Auditor"))
     listed = {row.pk for row in client.get(url).context["cl"].result_list}
     assert listed == {on_case.pk, quarantined.pk}
+
+
+# --- Nothing is read before the cheap checks (issue 11, Low) ------------------------------------
+
+
+class CountingInput:
+    """A WSGI input that records every read, to prove what the view never reads."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self._data = io.BytesIO(data)
+        self.bytes_read = 0
+        self.largest_read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._data.read(size)
+        self.bytes_read += len(chunk)
+        self.largest_read = max(self.largest_read, len(chunk))
+        return chunk
+
+    def readline(self, size: int = -1) -> bytes:
+        chunk = self._data.readline(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def _through_wsgi(body: bytes, **environ):
+    """POST through the whole WSGI handler (every middleware), with a counting input."""
+    from django.core import signals
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    stream = CountingInput(body)
+    env = RequestFactory()._base_environ(
+        PATH_INFO=URL,
+        REQUEST_METHOD="POST",
+        CONTENT_TYPE="message/rfc822",
+        **{"wsgi.input": stream, **environ},
+    )
+    if env.get("CONTENT_LENGTH") is None:
+        env.pop("CONTENT_LENGTH", None)
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"] = int(status.split()[0])
+
+    # As Django's test client does: keep the test's database connection open.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = WSGIHandler()(env, start_response)
+        b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return seen["status"], stream
+
+
+@pytest.mark.parametrize(
+    "signature", [None, "", "not-hex", "ab" * 31, "zz" * 32, "ab" * 32 + "00", "sha256=" + "a" * 64]
+)
+def test_missing_or_malformed_signature_is_refused_before_reading(signature):
+    body = raw_of("01_outlook_plain_qp.eml")
+    extra = {} if signature is None else {"HTTP_X_SIGNATURE": signature}
+    code, stream = _through_wsgi(body, CONTENT_LENGTH=str(len(body)), **extra)
+    assert code == 403
+    assert stream.bytes_read == 0
+    assert InboundEmail.objects.count() == 0
+
+
+def test_an_over_size_content_length_is_refused_before_reading(settings):
+    settings.INBOUND_EMAIL_MAX_BYTES = 1000
+    body = b"x" * 5000
+    code, stream = _through_wsgi(body, CONTENT_LENGTH=str(len(body)), HTTP_X_SIGNATURE=_sign(body))
+    assert code == 413
+    assert stream.bytes_read == 0
+    # A declared 25 GB is refused just the same, without reading.
+    code, stream = _through_wsgi(
+        body, CONTENT_LENGTH=str(25 * 1024**3), HTTP_X_SIGNATURE=_sign(body)
+    )
+    assert code == 413
+    assert stream.bytes_read == 0
+
+
+def test_a_missing_content_length_is_refused_before_reading():
+    body = raw_of("01_outlook_plain_qp.eml")
+    code, stream = _through_wsgi(body, CONTENT_LENGTH=None, HTTP_X_SIGNATURE=_sign(body))
+    assert code == 411
+    assert stream.bytes_read == 0
+
+
+def test_a_signed_body_is_read_in_bounded_chunks_and_a_wrong_one_is_refused():
+    from channels.api.email import CHUNK_BYTES
+
+    body = raw_of("01_outlook_plain_qp.eml") + b"\r\n" + b"padding line\r\n" * 20000
+    code, stream = _through_wsgi(body, CONTENT_LENGTH=str(len(body)), HTTP_X_SIGNATURE=_sign(body))
+    assert code == 202
+    assert stream.bytes_read == len(body)
+    assert 0 < stream.largest_read <= CHUNK_BYTES
+    other = body.replace(b"padding", b"PADDING")
+    code, _stream = _through_wsgi(
+        other, CONTENT_LENGTH=str(len(other)), HTTP_X_SIGNATURE=_sign(body)
+    )
+    assert code == 403
+    assert InboundEmail.objects.count() == 1
