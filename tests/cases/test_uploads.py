@@ -58,7 +58,7 @@ def test_allowed_types(name, content, mime):
     ("name", "content", "code"),
     [
         ("invoice.png", files.WINDOWS_EXE, "type_not_allowed"),
-        ("setup.exe", files.WINDOWS_EXE, "type_not_allowed"),
+        ("setup.exe", files.WINDOWS_EXE, "active_content"),
         ("cute.png", files.HTML_PAGE, "disguised"),
         ("report.pdf", files.png(), "disguised"),
         ("macro.docx", files.docx(macro=True), "macro"),
