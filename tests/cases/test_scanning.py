@@ -12,7 +12,9 @@ import logging
 import os
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from cases import scanning
 from cases.models import CaseEvent, Evidence, EvidenceKind, ScanStatus
@@ -257,3 +259,37 @@ def test_deploy_check_warns_without_a_scanner_and_refuses_a_malformed_address(se
     assert scanning.check_scanner_configured() == []
     settings.CLAMD_ADDRESS = "clamd-host:3310"
     assert [m.id for m in scanning.check_scanner_configured()] == ["cases.E110"]
+
+
+# --- Staff screens: held items are listed but never served --------------------------------
+
+
+def test_staff_cannot_download_or_preview_a_held_item(scanner_down, client):
+    inbound = take(_mail(b"order 7781 filled at 61,200"))
+    held = Evidence.objects.get(case=inbound.case, kind=EvidenceKind.EMAIL_ATTACHMENT)
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-x-12345")
+    client.force_login(admin)
+    page = client.get(reverse("admin:cases_case_evidence", args=[held.case_id, held.pk]))
+    html = page.content.decode()
+    assert 'id="evidence-held"' in html
+    assert "order 7781" not in html  # no preview of unscanned content
+    download = reverse("admin:cases_case_evidence_download", args=[held.case_id, held.pk])
+    response = client.get(download)
+    assert response.status_code == 302
+    assert not CaseEvent.objects.filter(case=held.case, type="evidence.downloaded").exists()
+
+
+def test_staff_download_is_an_opaque_attachment_named_with_the_verified_extension(
+    no_scanner, client
+):
+    inbound = take(_mail(files.HTML_PAGE, name="receipt.html"))
+    item = Evidence.objects.get(case=inbound.case, kind=EvidenceKind.EMAIL_ATTACHMENT)
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw-x-12345")
+    client.force_login(admin)
+    response = client.get(
+        reverse("admin:cases_case_evidence_download", args=[item.case_id, item.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="receipt.txt"'
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["X-Content-Type-Options"] == "nosniff"
