@@ -310,7 +310,7 @@ _TEXT_TYPES = ("text/plain", "text/csv", "message/rfc822", "application/json")
 
 def _text_preview(evidence: Evidence) -> str | None:
     mime = evidence.content_type.split(";", 1)[0].strip().lower()
-    if mime not in _TEXT_TYPES or evidence.size > TEXT_PREVIEW_MAX_BYTES:
+    if evidence.is_held or mime not in _TEXT_TYPES or evidence.size > TEXT_PREVIEW_MAX_BYTES:
         return None
     with evidence.file.open("rb") as handle:
         return handle.read().decode("utf-8", errors="replace")

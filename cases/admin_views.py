@@ -30,7 +30,7 @@ from cases.selectors import (
 )
 from cases.services.evidence import evidence_open
 from cases.services.intake import case_set_complaint_flag, message_post_staff
-from complaints_site.common.exceptions import ApplicationError
+from complaints_site.common.exceptions import ApplicationError, ConflictError
 
 # simple-history keeps a change reason in 100 characters.
 REASON_MAX_LENGTH = 100
@@ -188,12 +188,19 @@ def evidence_download_view(request: HttpRequest, object_id: int, evidence_id: in
     the user lacks ``cases.view_sensitive_evidence`` (existence never leaks).
     """
     evidence = evidence_or_404(request, object_id, evidence_id)
-    handle = evidence_open(evidence=evidence, actor=request.user, via="admin")
-    # Always a download of opaque bytes: a polyglot file must never render in our origin.
+    try:
+        handle = evidence_open(evidence=evidence, actor=request.user, via="admin")
+    except ConflictError as exc:  # held by the malware check
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(
+            reverse("admin:cases_case_evidence", args=[evidence.case_id, evidence.pk])
+        )
+    # Always a download of opaque bytes: a polyglot file must never render in our origin. The
+    # name carries the verified extension, never the user's.
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -4,15 +4,30 @@
 or `s3://bucket/prefix` (django-storages; credentials and endpoint from the usual `AWS_*`
 variables). Either way nothing is served from it directly: downloads go through a view that
 checks permissions and logs.
+
+On disk the files are readable by the service's own user only: files 0o600, folders 0o700
+(whatever the process umask), so another local account or a misconfigured web server cannot read
+passports and statements. The folder given in `EVIDENCE_STORAGE` is created 0o700 when missing;
+an existing one keeps its mode (docs/operations.md: `chmod 700` it).
 """
 
 from __future__ import annotations
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
+# Owner-only modes for everything the evidence storage writes.
+FILE_MODE = 0o600
+DIRECTORY_MODE = 0o700
+
 
 class PrivateFileSystemStorage(FileSystemStorage):
-    """A folder with no public address: asking for a URL is a programming error."""
+    """A folder with no public address (asking for a URL is a programming error), written with
+    owner-only permissions."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("file_permissions_mode", FILE_MODE)
+        kwargs.setdefault("directory_permissions_mode", DIRECTORY_MODE)
+        super().__init__(**kwargs)
 
     def url(self, name: str | None) -> str:
         raise NotImplementedError("evidence has no public URL; use the download view")
@@ -39,5 +54,9 @@ def evidence_storage_settings(value: str, *, base_dir) -> dict:
         }
     return {
         "BACKEND": "cases.storage.PrivateFileSystemStorage",
-        "OPTIONS": {"location": value or str(base_dir / "var" / "evidence")},
+        "OPTIONS": {
+            "location": value or str(base_dir / "var" / "evidence"),
+            "file_permissions_mode": FILE_MODE,
+            "directory_permissions_mode": DIRECTORY_MODE,
+        },
     }

@@ -70,3 +70,11 @@ def consultation_notify_lead(consultation_id: int) -> bool:
     from cases.services.consultations import consultation_lead_notice_send
 
     return consultation_lead_notice_send(consultation_id=consultation_id)
+
+
+@shared_task(name="cases.tasks.evidence_rescan_held", ignore_result=True)
+def evidence_rescan_held() -> dict[str, int]:
+    """Scan the mail attachments held while the malware scanner was down (beat)."""
+    from cases.services.evidence import evidence_rescan_held as _rescan
+
+    return _rescan()

@@ -9,7 +9,7 @@ from cases.models.correspondence import (
 )
 from cases.models.customers import CustomerProfile
 from cases.models.events import CaseEvent
-from cases.models.evidence import Evidence, EvidenceKind, Relevance
+from cases.models.evidence import Evidence, EvidenceKind, Relevance, ScanStatus
 from cases.models.intake import IdempotencyKey
 from cases.models.investigation import (
     Consultation,
@@ -76,6 +76,7 @@ __all__ = [
     "Relevance",
     "ReviewStatus",
     "RoutingRule",
+    "ScanStatus",
     "Snapshot",
     "StaffProfile",
     "Team",

@@ -30,6 +30,19 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
     return f"{instance.case.reference}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
 
+class ScanStatus(models.TextChoices):
+    """The malware scan of a stored file (cases/scanning.py). Held items are never served."""
+
+    NONE = "none", _("Not scanned (a record we generated)")
+    SKIPPED = "skipped", _("Not scanned (no scanner configured)")
+    CLEAN = "clean", _("Scanned: clean")
+    PENDING = "pending", _("Held: waiting for the malware scan")
+    INFECTED = "infected", _("Held: malware found")
+
+
+HELD_SCAN_STATUSES = (ScanStatus.PENDING, ScanStatus.INFECTED)
+
+
 class Relevance(models.TextChoices):
     UNREVIEWED = "unreviewed", _("Not reviewed")
     RELEVANT = "relevant", _("Relevant")
@@ -67,6 +80,12 @@ class Evidence(models.Model):
         _("relevance"), max_length=16, choices=Relevance.choices, default=Relevance.UNREVIEWED
     )
 
+    # Set when stored; a held (pending) mail attachment is updated once by the rescan task.
+    scan_status = models.CharField(
+        _("malware scan"), max_length=10, choices=ScanStatus.choices, default=ScanStatus.NONE
+    )
+    scan_signature = models.CharField(_("malware found"), max_length=200, blank=True)
+
     history = audited_history()
 
     class Meta:
@@ -78,14 +97,29 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return f"{self.original_name} ({self.sha256[:12]})"
 
+    @property
+    def is_held(self) -> bool:
+        """Not scanned yet (scanner was down) or malware found: never downloaded or shown."""
+        return self.scan_status in HELD_SCAN_STATUSES
+
+    @property
+    def download_name(self) -> str:
+        """The name a download carries: the user's cleaned name with the extension of the
+        verified type, so a file is never saved by a browser as `.html` or `.exe`."""
+        stem = self.original_name
+        if "." in stem:
+            stem = stem.rsplit(".", 1)[0]
+        return f"{stem or 'evidence'}{self.extension}"
+
 
 make_history_append_only(Evidence)
 # Evidence is never deleted (the file would become unprovable), and what was received is never
-# changed: only the review fields (relevance, sensitivity, description) may be updated.
+# changed: only the review fields (relevance, sensitivity, description) and the outcome of a
+# held item's malware scan may be updated.
 pgtrigger.register(
     pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete),
     pgtrigger.ReadOnly(
         name="evidence_content_read_only",
-        exclude=["relevance", "is_sensitive", "description"],
+        exclude=["relevance", "is_sensitive", "description", "scan_status", "scan_signature"],
     ),
 )(Evidence)

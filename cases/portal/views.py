@@ -51,7 +51,7 @@ from cases.selectors import (
 from cases.services.evidence import evidence_add, evidence_open
 from cases.services.intake import IntakeReply, IntakeSubmission
 from cases.services.notifications import notification_render
-from complaints_site.common.exceptions import ApplicationError
+from complaints_site.common.exceptions import ApplicationError, ConflictError
 
 PAGE_SIZE = 20
 # Form tokens handed out and not yet used, per session; old ones fall off the end.
@@ -334,11 +334,15 @@ def evidence_download(request: HttpRequest, reference: str, evidence_id: int) ->
     evidence = evidence_list_for_customer(case=case).filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404
-    handle = evidence_open(evidence=evidence, actor=request.user, via="portal")
+    try:
+        handle = evidence_open(evidence=evidence, actor=request.user, via="portal")
+    except ConflictError as exc:  # held by the malware check
+        messages.error(request, exc.message)
+        return redirect("portal:case_detail", reference=case.reference)
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -141,8 +141,23 @@ STORAGES = {
 EVIDENCE_MAX_FILE_BYTES = env.int("EVIDENCE_MAX_FILE_BYTES", default=10 * 1024 * 1024)
 EVIDENCE_MAX_CASE_BYTES = env.int("EVIDENCE_MAX_CASE_BYTES", default=50 * 1024 * 1024)
 EVIDENCE_MAX_FILES_PER_CASE = env.int("EVIDENCE_MAX_FILES_PER_CASE", default=50)
-# Images are re-encoded; larger ones (pixels) are refused as decompression bombs.
-EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=40_000_000)
+# --- Security (issue 11), evidence files: image work bounds and malware scanning ----------
+# Images are re-encoded; the pixels are read from the header and bounded before decoding (the
+# cost is proportional to them). 25 MP takes a 24 MP camera photo and a 6K screen (20 MP); an
+# 8K screen or a 48 MP photo must be cropped. Above a 4K screen's 8.3 MP an image must also
+# send at least one byte per 64 pixels (real photos send one per 2-10), so a small file of
+# one colour cannot buy a second of CPU.
+EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=25_000_000)
+EVIDENCE_IMAGE_FREE_PIXELS = env.int("EVIDENCE_IMAGE_FREE_PIXELS", default=8_400_000)
+EVIDENCE_IMAGE_MAX_PIXELS_PER_BYTE = env.int("EVIDENCE_IMAGE_MAX_PIXELS_PER_BYTE", default=64)
+# ClamAV's clamd scans every file a user sends before it is stored (cases/scanning.py):
+# unix:///run/clamav/clamd.ctl or tcp://127.0.0.1:3310. Empty: not scanned, with a warning
+# (make run); production must set it (deploy check). Unreachable: uploads refused ("try again
+# later", API 503), mail attachments held unscanned and rescanned every EVIDENCE_RESCAN_SECONDS.
+CLAMD_ADDRESS = env.str("CLAMD_ADDRESS", default="")
+CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=30)
+EVIDENCE_RESCAN_SECONDS = env.int("EVIDENCE_RESCAN_SECONDS", default=300)
+# --- end of the evidence-files block ---------------------------------------------------------
 # Office documents are ZIP containers: bounded entry count and unpacked size.
 EVIDENCE_MAX_ARCHIVE_ENTRIES = 2000
 EVIDENCE_MAX_ARCHIVE_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -212,6 +227,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "consultations-overdue": {
         "task": "cases.tasks.consultations_flag_overdue",
         "schedule": env.int("CONSULTATION_SWEEP_SECONDS", default=900),
+    },
+    "evidence-rescan-held": {
+        "task": "cases.tasks.evidence_rescan_held",
+        "schedule": EVIDENCE_RESCAN_SECONDS,
     },
 }
 

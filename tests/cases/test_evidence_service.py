@@ -89,3 +89,36 @@ def _system():
     from tests.factories.cases import SYSTEM
 
     return SYSTEM
+
+
+def test_files_and_folders_are_readable_by_the_owner_only(case_factory):
+    """Low finding: evidence was world-readable on disk (0o644 files under 0o755 folders)."""
+    import os
+    import stat
+
+    evidence = evidence_add(
+        case=case_factory(), actor=_system(), name="s.pdf", content=files.pdf(), channel="web"
+    )
+    path = evidence.file.path
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    hash_folder = os.path.dirname(path)
+    case_folder = os.path.dirname(hash_folder)
+    assert stat.S_IMODE(os.stat(hash_folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(case_folder).st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "download_name"),
+    [
+        ("Statement.PDF", files.pdf(), "Statement.pdf"),
+        ("photo.jpeg", files.jpeg_with_exif(), "photo.jpg"),
+        ("notes", b"plain words", "notes.txt"),
+        ("export.json", b"{not json", "export.txt"),
+    ],
+)
+def test_downloads_carry_the_verified_extension(case_factory, name, content, download_name):
+    evidence = evidence_add(
+        case=case_factory(), actor=_system(), name=name, content=content, channel="web"
+    )
+    assert evidence.download_name == download_name
+    assert evidence.file.name.endswith(download_name.rsplit(".", 1)[1])

@@ -34,6 +34,8 @@ def test_deploy_check_is_clean_with_production_settings():
         settings=PRODUCTION,
         SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-value-0123456789",
         ALLOWED_HOSTS="complaints.example.com",
+        # Production scans evidence (a deploy check warns when no scanner is configured).
+        CLAMD_ADDRESS="tcp://127.0.0.1:3310",
     )
     assert out.returncode == 0, out.stdout + out.stderr
 
