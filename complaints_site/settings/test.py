@@ -6,6 +6,10 @@ import tempfile
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# Most tests sign staff in with force_login to test what the admin does, not the second factor;
+# tests/accounts/ switch it on (settings.OTP_REQUIRED_FOR_STAFF = True) to test that, and the
+# deploy check refuses production without it.
+os.environ.setdefault("OTP_REQUIRED_FOR_STAFF", "false")
 # Evidence of test runs goes to a throw-away folder, never the developer's var/evidence.
 os.environ.setdefault(
     "EVIDENCE_STORAGE",
