@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -33,10 +34,11 @@ def may_unlock_sign_in(actor: Any) -> bool:
     )
 
 
-def second_factor_required(user: Any, *, has_device: bool) -> bool:
+def second_factor_required(user: Any, *, has_device: Callable[[], bool]) -> bool:
     """Staff give a code after their password when they have enrolled a second factor, and, when
     OTP_REQUIRED_FOR_STAFF is on (production), must enrol one before any staff page opens.
     Portal users (not staff) have no second factor."""
     if not is_active_staff(user):
         return False
-    return has_device or settings.OTP_REQUIRED_FOR_STAFF
+    # Production (required) needs no device lookup: without a verified code, staff wait.
+    return settings.OTP_REQUIRED_FOR_STAFF or has_device()

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,11 +25,21 @@ from complaints_site.accounts.policies import (
     may_unlock_sign_in,
     second_factor_required,
 )
-from complaints_site.common.actors import Actor, actor_label, actor_user
+from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 
 TOTP_DEVICE_NAME = "authenticator app"
 RECOVERY_DEVICE_NAME = "recovery codes"
+
+
+def has_second_factor(user: Any) -> bool:
+    """Whether the user enrolled an authenticator app (recovery codes come with it and go with
+    it). One query, remembered on the request's user: the admin asks several times a page."""
+    known = getattr(user, "_accounts_has_second_factor", None)
+    if known is None:
+        known = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        user._accounts_has_second_factor = known
+    return known
 
 
 def second_factor_pending(user: Any) -> bool:
@@ -38,7 +48,7 @@ def second_factor_pending(user: Any) -> bool:
         return False
     if is_second_factor_verified(user):
         return False
-    return second_factor_required(user, has_device=user_has_device(user))
+    return second_factor_required(user, has_device=lambda: has_second_factor(user))
 
 
 def _record(
@@ -110,13 +120,15 @@ def recovery_code_used(*, device: Any, actor: Actor) -> None:
 
 
 @transaction.atomic
-def second_factor_reset(*, user: Any, actor: Any, reason: str) -> int:
+def second_factor_reset(*, user: Any, actor: Actor, reason: str) -> int:
     """Remove every second-factor device of `user` (they enrol again at their next sign-in).
 
-    Only a superuser or holder of accounts.reset_second_factor, never on their own account;
-    a reason is required. Raises PermissionDeniedError or ApplicationError.
+    A person: a superuser or holder of accounts.reset_second_factor, never on their own
+    account. A SystemActor: the operator's break-glass command (`manage.py
+    second_factor_reset`), for when no other administrator can sign in. A reason is required.
+    Raises PermissionDeniedError or ApplicationError.
     """
-    if not may_reset_second_factor(actor, user):
+    if not isinstance(actor, SystemActor) and not may_reset_second_factor(actor, user):
         raise PermissionDeniedError(_("You may not reset this account's second factor."))
     reason = (reason or "").strip()
     if not reason:

@@ -29,6 +29,7 @@ from complaints_site.accounts.policies import (
     may_reset_second_factor,
 )
 from complaints_site.accounts.services import (
+    has_second_factor,
     recovery_code_used,
     recovery_codes_issue,
     second_factor_pending,
@@ -53,7 +54,7 @@ def safe_next(request: HttpRequest) -> str:
 def second_factor_url(request: HttpRequest, user: Any) -> str:
     """Where a signed-in staff user still owing a second factor goes: the code page, or
     enrolment when they have no device yet; `next` is carried along."""
-    name = "admin:second_factor_verify" if user_has_device(user) else "admin:second_factor_enrol"
+    name = "admin:second_factor_verify" if has_second_factor(user) else "admin:second_factor_enrol"
     target = safe_next(request)
     query = f"?{urlencode({REDIRECT_FIELD_NAME: target})}" if target else ""
     return reverse(name) + query
@@ -88,7 +89,7 @@ def verify(request: HttpRequest, *, site: admin.AdminSite) -> HttpResponse:
         return redirect("admin:login")
     if not second_factor_pending(user):
         return _done(request)
-    if not user_has_device(user):
+    if not has_second_factor(user):
         return HttpResponseRedirect(second_factor_url(request, user))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -124,9 +125,9 @@ def enrol(request: HttpRequest, *, site: admin.AdminSite) -> HttpResponse:
     user = _signed_in_staff(request)
     if user is None:
         return redirect("admin:login")
-    if user_has_device(user) and not is_second_factor_verified(user):
+    if has_second_factor(user) and not is_second_factor_verified(user):
         return HttpResponseRedirect(second_factor_url(request, user))
-    if user_has_device(user):
+    if has_second_factor(user):
         return render(
             request,
             "accounts/enrolled.html",

@@ -4,6 +4,7 @@ reset of someone else's factor is audited (issue 11, finding 4)."""
 from __future__ import annotations
 
 import pytest
+from django.core.management import CommandError
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -258,3 +259,17 @@ def test_the_sign_in_ledger_is_append_only(staff):
         SignInEvent.objects.filter(pk=event.pk).update(reason="edited")
     with pytest.raises((InternalError, ProgrammingError, IntegrityError)), transaction.atomic():
         event.delete()
+
+
+def test_the_operators_break_glass_command_resets_and_is_recorded(staff):
+    from django.core.management import call_command
+
+    root = staff(None, username="lone-root", superuser=True)
+    enrolled(root)
+    with pytest.raises(CommandError):
+        call_command("second_factor_reset", "lone-root", "--reason", " ")
+    call_command("second_factor_reset", "lone-root", "--reason", "Lost phone, only superuser")
+    assert not TOTPDevice.objects.filter(user=root).exists()
+    event = SignInEvent.objects.get(kind=SignInEventType.SECOND_FACTOR_RESET)
+    assert event.actor is None
+    assert event.actor_label == "system:manage.py second_factor_reset"
