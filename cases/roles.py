@@ -42,6 +42,15 @@ _READ_HISTORY = [
     "cases.view_historicalconsultation",
 ]
 
+# Sign-in security (complaints_site/accounts): resets of second factors and lockouts, failed
+# and successful sign-ins. Lifting a lockout or resetting a factor is for superusers.
+_READ_SIGN_IN = [
+    "accounts.view_signinevent",
+    "axes.view_accessattempt",
+    "axes.view_accessfailurelog",
+    "axes.view_accesslog",
+]
+
 # The mail quarantine: support staff see it; leads release a message to a new case.
 _READ_MAIL = ["intake_channels.view_inboundemail"]
 
@@ -79,8 +88,9 @@ ROLES: dict[str, list[str]] = {
         *_READ_STAFF,
         *_READ_HISTORY,
         *_READ_MAIL,
+        *_READ_SIGN_IN,
     ],
-    AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY, *_READ_MAIL],
+    AUDITOR: ["cases.view_all_cases", *_READ_STAFF, *_READ_HISTORY, *_READ_MAIL, *_READ_SIGN_IN],
     CONTENT_EDITOR: [],
     ARBITRATION_LIAISON: ["cases.refer_to_arbitration", "cases.close_case"],
     API_CLIENT: ["cases.use_intake_api"],

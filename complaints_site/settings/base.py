@@ -82,14 +82,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Sign-in backends, tried in order. The portal's demo signs in by email and password
-# (cases.portal.auth.EmailBackend); the exchange's single sign-on plugs in here by adding its
-# backend (e.g. an OIDC or RemoteUser backend) through AUTH_BACKENDS, see docs/portal.md.
+# Sign-in backends, tried in order. axes' backend comes first and refuses a locked-out attempt
+# before any password is hashed; then one backend for usernames and email addresses (admin and
+# portal), so an attempt costs one hash. The exchange's single sign-on plugs in through
+# AUTH_BACKENDS (e.g. an OIDC or RemoteUser backend), see docs/portal.md and docs/accounts.md.
 # Guardian's object-permission backend always comes last.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     *env.list(
         "AUTH_BACKENDS",
-        default=["django.contrib.auth.backends.ModelBackend", "cases.portal.auth.EmailBackend"],
+        default=["complaints_site.accounts.backends.UsernameOrEmailBackend"],
     ),
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -102,6 +104,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Sign-in protection and second factor (complaints_site/accounts, docs/accounts.md) ---
+# The admin site that requires the second factor, django-axes (failed sign-ins) and django-otp
+# (TOTP apps and recovery codes). OTPMiddleware marks the verified session; ours makes a staff
+# session that still owes its code anonymous outside the admin's sign-in screens; axes' last.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "complaints_site.accounts.apps.SecureAdminConfig"
+)
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "complaints_site.accounts",
+]
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",
+    "complaints_site.accounts.middleware.SecondFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Throttling: failures count per (account, address) and per address over all accounts, each
+# within the cool-off; then that sign-in is refused (429) without hashing until the cool-off
+# ends. axes' defaults (by address alone, never unlocking) are not used.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "complaints_site.accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused without being counted: the page's "try again after"
+# time holds, and a flood of them writes nothing.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "complaints_site.accounts.throttle.login_identifier"
+AXES_CLIENT_IP_CALLABLE = "complaints_site.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "complaints_site.accounts.throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Our admin pages replace axes' (read-only, and lifting a lockout is audited).
+AXES_ENABLE_ADMIN = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Never store or log sign-in names, addresses, passwords or codes in clear in axes' records.
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "otp_token"]
+# Proxies in front of the site that append to X-Forwarded-For (0: the TCP peer is the client and
+# X-Forwarded-For is ignored, so a client cannot choose the address it is counted under).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Staff must enrol and use a second factor; off by default only with DEBUG (make run), where a
+# staff user who enrolled is still asked for the code.
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Complaints back office")
+OTP_RECOVERY_CODES = 10
+
 # Guardian: no anonymous user row; object permissions never fall back to model-wide grants.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False

@@ -15,6 +15,10 @@ os.environ.setdefault(
 from complaints_site.env import env
 from complaints_site.settings.base import *  # noqa: F403
 
+# Most tests sign staff in with force_login to test what the admin does, not the second factor;
+# tests/accounts/ switch it on to test that, and the deploy check refuses production without it.
+# (Read here, not put in os.environ: subprocesses of tests run production's defaults.)
+OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The real-worker tests hand mail to files the test can read across processes.

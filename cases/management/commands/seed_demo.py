@@ -45,3 +45,8 @@ class Command(BaseCommand):
             self.stdout.write("  " + line.rstrip())
             if n == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
+        self.stdout.write("")
+        self.stdout.write(
+            "Staff logins work with the password alone here; to try the second factor, sign in "
+            "at /admin/ and follow 'Second factor' in the top bar (docs/accounts.md)."
+        )
