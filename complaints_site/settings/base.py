@@ -143,6 +143,8 @@ AXES_LOCKOUT_CALLABLE = "complaints_site.accounts.throttle.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Our admin pages replace axes' (read-only, and lifting a lockout is audited).
 AXES_ENABLE_ADMIN = False
+# No start-up banner: management commands (the MTA pipe) keep their one-line error output.
+AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Never store or log sign-in names, addresses, passwords or codes in clear in axes' records.
 AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "otp_token"]
