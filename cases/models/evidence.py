@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.storage import evidence_storage
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import audited_history, make_history_append_only, no_truncate
 
 
 class EvidenceKind(models.TextChoices):
@@ -84,6 +84,7 @@ make_history_append_only(Evidence)
 # changed: only the review fields (relevance, sensitivity, description) may be updated.
 pgtrigger.register(
     pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete),
+    no_truncate(),
     pgtrigger.ReadOnly(
         name="evidence_content_read_only",
         exclude=["relevance", "is_sensitive", "description"],

@@ -21,34 +21,48 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pgtrigger
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from complaints_site.common.history import HistoryBase
+from complaints_site.common.history import HistoryBase, is_append_only
 
 GENESIS_HASH = "0" * 64
 
-# Append-only ledgers that are not simple-history tables. An app whose ledger is not listed
-# here calls `register_audit_ledger` from its AppConfig.ready().
-_LEDGERS: set[str] = {"cases.CaseEvent", "intake_channels.ChatMessage", "common.Tombstone"}
+# Ledgers sealed although they carry no append-only trigger of their own (none today: every
+# model declared with `append_only_triggers` is found by its trigger). `register_audit_ledger`
+# from an AppConfig.ready() adds one.
+_LEDGERS: set[str] = set()
+# The seal chain itself is append-only but is not sealed into itself.
+_NOT_SEALED = {"common.AuditSeal"}
 
 
 def register_audit_ledger(label: str) -> None:
-    """Add an append-only model ("app_label.ModelName") to the sealed tables."""
+    """Add a model ("app_label.ModelName") to the sealed tables."""
     _LEDGERS.add(label)
 
 
+def append_only_models() -> set[type[models.Model]]:
+    """Every model whose table carries the append-only trigger (`append_only_triggers`)."""
+    return {model for model, trigger in pgtrigger.registered() if is_append_only(trigger)}
+
+
 def audited_models() -> list[type[models.Model]]:
-    """Every sealed model, in a stable order (by table name).
+    """Every sealed model, in a stable order (by table name): every history table, every model
+    with an append-only trigger (so a new ledger is sealed by the same declaration that makes it
+    append-only), and any registered ledger.
 
     Raises ImproperlyConfigured for a model whose primary key is not an integer: seals store
     the row id as a bigint.
     """
+    append_only = append_only_models()
     found: dict[str, type[models.Model]] = {}
     for model in apps.get_models():
         label = model._meta.label
-        if issubclass(model, HistoryBase) or label in _LEDGERS:
+        if label in _NOT_SEALED:
+            continue
+        if issubclass(model, HistoryBase) or model in append_only or label in _LEDGERS:
             if not isinstance(model._meta.pk, models.AutoField | models.BigIntegerField):
                 raise ImproperlyConfigured(f"{label}: audited rows need an integer primary key")
             found[model._meta.db_table] = model
