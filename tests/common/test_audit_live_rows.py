@@ -52,7 +52,8 @@ def test_tracked_columns_are_what_history_copies():
     live, history = pairs["cases.Case"]
     columns = tracked_columns(live, history)
     assert columns[0] == "id"
-    assert "state" in columns and "team_id" in columns
+    assert "state" in columns
+    assert "team_id" in columns
     assert "updated_at" not in columns  # excluded from the case's history
     assert not [c for c in columns if c.startswith("history_")]
     assert {"cases.CaseRecusal", "cases.Evidence", "cases.Message"} <= pairs.keys()
@@ -74,9 +75,7 @@ def test_a_raw_update_of_a_live_case_is_named(capsys):
     with pytest.raises(CommandError) as exc:
         call_command("verify_audit_chain")
     assert exc.value.returncode == 1
-    assert f"live row differs from its history: table cases_case, row {case.pk}" in str(
-        exc.value
-    )
+    assert f"live row differs from its history: table cases_case, row {case.pk}" in str(exc.value)
 
 
 @pytest.mark.postgres
@@ -92,7 +91,8 @@ def test_a_raw_update_of_a_recusal_is_named():
         "cases_caserecusal",
         recusal.pk,
     )
-    assert "lifted_at" in brk.detail and "lift_reason" in brk.detail
+    assert "lifted_at" in brk.detail
+    assert "lift_reason" in brk.detail
 
 
 @pytest.mark.postgres
