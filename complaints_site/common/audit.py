@@ -13,6 +13,7 @@ seal_hash = SHA-256("prev_hash|seq|table|row_id|row_hash")
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -67,6 +68,12 @@ def audited_models() -> list[type[models.Model]]:
                 raise ImproperlyConfigured(f"{label}: audited rows need an integer primary key")
             found[model._meta.db_table] = model
     return [found[table] for table in sorted(found)]
+
+
+@functools.cache
+def audited_model_set() -> frozenset[type[models.Model]]:
+    """`audited_models()` as a set, computed once (the models do not change at run time)."""
+    return frozenset(audited_models())
 
 
 def row_columns(model: type[models.Model]) -> list[str]:

@@ -152,6 +152,50 @@ def audit_seal_pending(*, full: bool = False, chunk_size: int = 2000) -> int:
     return total
 
 
+# The newest anchor this process wrote or read: checking the chain against it before writing
+# the next costs one query, not a listing of the anchor storage.
+_known_anchor: tuple[int, str] | None = None
+
+
+def audit_seal_and_anchor(*, full: bool = False, chunk_size: int = 2000) -> int:
+    """Seal pending rows, then write a signed anchor of the new head (when anything was
+    sealed and anchoring is configured). Returns how many rows were sealed.
+
+    Before anchoring, the chain must still hold the previous anchor's seal with its hash:
+    otherwise someone rewrote the chain, and anchoring its new head would launder that. No
+    anchor is written then (verification fails on the old one) and the break is logged.
+    """
+    from complaints_site.common import anchor
+
+    global _known_anchor
+    sealed = audit_seal_pending(full=full, chunk_size=chunk_size)
+    if not sealed or not anchor.anchor_configured():
+        return sealed
+    if _known_anchor is None:
+        try:
+            latest = anchor.anchor_latest()
+        except anchor.AnchorError as exc:
+            logger.critical("audit anchor: %s; no new anchor written", exc)
+            return sealed
+        _known_anchor = (latest.seq, latest.seal_hash) if latest else None
+    if _known_anchor is not None:
+        broken = anchor.anchor_check(seq=_known_anchor[0], seal_hash=_known_anchor[1])
+        if broken is not None:
+            logger.critical("Audit chain broken: %s; no new anchor written", broken)
+            return sealed
+    head = AuditSeal.objects.order_by("-seq").values_list("seq", "seal_hash").first()
+    if head is not None:
+        written = anchor.anchor_write(seq=head[0], seal_hash=head[1])
+        _known_anchor = (written.seq, written.seal_hash)
+    return sealed
+
+
+def forget_known_anchor() -> None:
+    """Drop the process's memo of the newest anchor (tests; a changed anchor location)."""
+    global _known_anchor
+    _known_anchor = None
+
+
 def tombstone_record(*, instance: models.Model, actor: Actor, reason: str) -> Tombstone:
     """Record that `instance` is being deleted, by whom and why. Every deletion path calls this
     in the same transaction as the delete, before it.
