@@ -73,13 +73,22 @@ def _queue_seal() -> None:
 
 def seal_soon(sender: type, **kwargs: Any) -> None:
     """post_save receiver: an audited row was written; seal it soon after commit. Costs a set
-    lookup per save and, at most once per debounce interval per process, one broker publish
-    after commit (no database round trip on the write path)."""
+    lookup per save, one after-commit hook per transaction and, at most once per debounce
+    interval per process, one broker publish after commit (no database round trip on the
+    write path)."""
     from complaints_site.common.audit import audited_model_set
 
     if sender not in audited_model_set():
         return
     delay = _debounce()
     if delay and _queued_at is not None and time.monotonic() - _queued_at < delay:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        # Autocommit: the row is committed already.
+        _queue_seal()
+        return
+    # One hook per transaction, however many audited rows it writes.
+    if any(func is _queue_seal for _sids, func, _robust in connection.run_on_commit):
         return
     transaction.on_commit(_queue_seal, robust=True)
