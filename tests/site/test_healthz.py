@@ -34,6 +34,9 @@ def test_deploy_check_is_clean_with_production_settings():
         settings=PRODUCTION,
         SECRET_KEY="x" * 20 + "a-long-and-random-production-secret-value-0123456789",
         ALLOWED_HOSTS="complaints.example.com",
+        # The audit chain's head kept outside the database (docs/audit.md, deploy checks).
+        AUDIT_ANCHOR_LOCATION="s3://audit-anchors/complaints",
+        AUDIT_ANCHOR_KEY="y" * 48,
     )
     assert out.returncode == 0, out.stdout + out.stderr
 
