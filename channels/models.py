@@ -1,14 +1,17 @@
 """What the intake channels keep of their own: raw inbound mail (and its quarantine), the IMAP
 cursor, live chats, and social-media mentions. Everything ends in `cases.services.intake`."""
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.storage import evidence_storage
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import (
+    append_only_triggers,
+    audited_history,
+    make_history_append_only,
+)
 
 # --- Email ------------------------------------------------------------------------------------
 
@@ -160,11 +163,7 @@ class ChatMessage(models.Model):
         indexes = [models.Index(fields=["session", "id"], name="chat_message_session")]
         verbose_name = _("chat message")
         verbose_name_plural = _("chat messages")
-        triggers = [
-            pgtrigger.Protect(
-                name="chat_message_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("chat_message_append_only")
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.body[:40]}"

@@ -77,3 +77,21 @@ def portal_user(db):
     from tests.factories.portal import make_portal_user
 
     return make_portal_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_passes_the_truncate_guards():
+    """Transactional tests are emptied by `flush` (TRUNCATE), which every append-only table
+    refuses on PostgreSQL (docs/audit.md). Only the test teardown's flush passes the guards."""
+    import pgtrigger
+    from django.core.management.commands import flush
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with pgtrigger.ignore():
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original

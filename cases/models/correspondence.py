@@ -16,7 +16,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import (
+    append_only_triggers,
+    audited_history,
+    make_history_append_only,
+)
 
 
 class MessageDirection(models.TextChoices):
@@ -129,6 +133,4 @@ for _model in (Message, Notification):
     make_history_append_only(_model)
 
 # A message, once written, is part of the record: it is never edited or deleted.
-pgtrigger.register(
-    pgtrigger.Protect(name="message_append_only", operation=pgtrigger.Update | pgtrigger.Delete)
-)(Message)
+pgtrigger.register(*append_only_triggers("message_append_only"))(Message)

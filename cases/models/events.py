@@ -4,11 +4,12 @@ simple-history records field snapshots; this table records acts, with actor and 
 those that change no field. Rows are append-only, enforced by a trigger on PostgreSQL.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from complaints_site.common.history import append_only_triggers
 
 
 class CaseEvent(models.Model):
@@ -33,11 +34,7 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "created_at"])]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        triggers = [
-            pgtrigger.Protect(
-                name="case_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("case_event_append_only")
 
     def __str__(self) -> str:
         return f"{self.type} by {self.actor_label}"

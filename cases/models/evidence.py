@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.storage import evidence_storage
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import audited_history, make_history_append_only, no_truncate
 
 
 class EvidenceKind(models.TextChoices):
@@ -118,6 +118,7 @@ make_history_append_only(Evidence)
 # held item's malware scan may be updated.
 pgtrigger.register(
     pgtrigger.Protect(name="evidence_no_delete", operation=pgtrigger.Delete),
+    no_truncate(),
     pgtrigger.ReadOnly(
         name="evidence_content_read_only",
         exclude=["relevance", "is_sensitive", "description", "scan_status", "scan_signature"],

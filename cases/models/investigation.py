@@ -6,13 +6,16 @@ is kept on both rows, and the database refuses any UPDATE or DELETE of the snaps
 the evidence row's content columns). Pulling again makes a new snapshot.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import (
+    append_only_triggers,
+    audited_history,
+    make_history_append_only,
+)
 
 
 class Snapshot(models.Model):
@@ -39,11 +42,7 @@ class Snapshot(models.Model):
         indexes = [models.Index(fields=["case", "pulled_at"], name="snapshot_case_time")]
         verbose_name = _("exchange records snapshot")
         verbose_name_plural = _("exchange records snapshots")
-        triggers = [
-            pgtrigger.Protect(
-                name="snapshot_immutable", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("snapshot_immutable")
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.window_start:%Y-%m-%d}..{self.window_end:%Y-%m-%d}"
@@ -67,11 +66,7 @@ class EvidenceAnnotation(models.Model):
         indexes = [models.Index(fields=["evidence", "created_at"], name="annotation_evidence")]
         verbose_name = _("evidence note")
         verbose_name_plural = _("evidence notes")
-        triggers = [
-            pgtrigger.Protect(
-                name="annotation_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("annotation_append_only")
 
     def __str__(self) -> str:
         return self.text[:60]

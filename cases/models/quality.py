@@ -8,7 +8,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import (
+    audited_history,
+    make_history_append_only,
+    no_delete_triggers,
+)
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -75,6 +79,4 @@ make_history_append_only(QualityReview)
 
 # Records of conflicts and reviews are never deleted, not even by raw SQL (PostgreSQL).
 for _model in (QualityReview,):
-    pgtrigger.register(pgtrigger.Protect(name="record_no_delete", operation=pgtrigger.Delete))(
-        _model
-    )
+    pgtrigger.register(*no_delete_triggers("record_no_delete"))(_model)

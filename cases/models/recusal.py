@@ -12,7 +12,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints_site.common.history import audited_history, make_history_append_only
+from complaints_site.common.history import (
+    append_only_triggers,
+    audited_history,
+    make_history_append_only,
+    no_delete_triggers,
+)
 
 
 class ConflictKind(models.TextChoices):
@@ -164,11 +169,7 @@ class RecusalCheck(models.Model):
         ]
         verbose_name = _("recusal check")
         verbose_name_plural = _("recusal checks")
-        triggers = [
-            pgtrigger.Protect(
-                name="recusal_check_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("recusal_check_append_only")
 
     def __str__(self) -> str:
         return f"{self.act} {self.outcome}"
@@ -183,6 +184,4 @@ for _model in (
     CaseParticipant,
     CaseRecusal,
 ):
-    pgtrigger.register(pgtrigger.Protect(name="record_no_delete", operation=pgtrigger.Delete))(
-        _model
-    )
+    pgtrigger.register(*no_delete_triggers("record_no_delete"))(_model)

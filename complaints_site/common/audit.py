@@ -13,6 +13,7 @@ seal_hash = SHA-256("prev_hash|seq|table|row_id|row_hash")
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -21,38 +22,58 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pgtrigger
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from complaints_site.common.history import HistoryBase
+from complaints_site.common.history import HistoryBase, is_append_only
 
 GENESIS_HASH = "0" * 64
 
-# Append-only ledgers that are not simple-history tables. An app whose ledger is not listed
-# here calls `register_audit_ledger` from its AppConfig.ready().
-_LEDGERS: set[str] = {"cases.CaseEvent", "intake_channels.ChatMessage", "common.Tombstone"}
+# Ledgers sealed although they carry no append-only trigger of their own (none today: every
+# model declared with `append_only_triggers` is found by its trigger). `register_audit_ledger`
+# from an AppConfig.ready() adds one.
+_LEDGERS: set[str] = set()
+# The seal chain itself is append-only but is not sealed into itself.
+_NOT_SEALED = {"common.AuditSeal"}
 
 
 def register_audit_ledger(label: str) -> None:
-    """Add an append-only model ("app_label.ModelName") to the sealed tables."""
+    """Add a model ("app_label.ModelName") to the sealed tables."""
     _LEDGERS.add(label)
 
 
+def append_only_models() -> set[type[models.Model]]:
+    """Every model whose table carries the append-only trigger (`append_only_triggers`)."""
+    return {model for model, trigger in pgtrigger.registered() if is_append_only(trigger)}
+
+
 def audited_models() -> list[type[models.Model]]:
-    """Every sealed model, in a stable order (by table name).
+    """Every sealed model, in a stable order (by table name): every history table, every model
+    with an append-only trigger (so a new ledger is sealed by the same declaration that makes it
+    append-only), and any registered ledger.
 
     Raises ImproperlyConfigured for a model whose primary key is not an integer: seals store
     the row id as a bigint.
     """
+    append_only = append_only_models()
     found: dict[str, type[models.Model]] = {}
     for model in apps.get_models():
         label = model._meta.label
-        if issubclass(model, HistoryBase) or label in _LEDGERS:
+        if label in _NOT_SEALED:
+            continue
+        if issubclass(model, HistoryBase) or model in append_only or label in _LEDGERS:
             if not isinstance(model._meta.pk, models.AutoField | models.BigIntegerField):
                 raise ImproperlyConfigured(f"{label}: audited rows need an integer primary key")
             found[model._meta.db_table] = model
     return [found[table] for table in sorted(found)]
+
+
+@functools.cache
+def audited_model_set() -> frozenset[type[models.Model]]:
+    """`audited_models()` as a set, computed once (the models do not change at run time)."""
+    return frozenset(audited_models())
 
 
 def row_columns(model: type[models.Model]) -> list[str]:
@@ -98,19 +119,20 @@ def seal_hash(*, prev_hash: str, seq: int, table: str, row_id: int, row_hash: st
 @dataclass(frozen=True)
 class ChainBreak:
     """The first problem found. `kind` is one of: "row altered", "row removed", "seal altered",
-    "seal removed", "unknown table"."""
+    "seal removed", "unknown table" (found walking the seals: `seq` names the seal), "live row
+    differs from its history", "live row removed" (live rows against their latest history
+    row) and "back-dated row" (rows whose time goes back against their ids); the last three
+    have no seal (`seq` is None)."""
 
     kind: str
-    seq: int
+    seq: int | None
     table: str
     row_id: int | None
     detail: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.kind} at seal #{self.seq}: table {self.table}, row {self.row_id} "
-            f"({self.detail})"
-        )
+        where = f" at seal #{self.seq}" if self.seq is not None else ""
+        return f"{self.kind}{where}: table {self.table}, row {self.row_id} ({self.detail})"
 
 
 @dataclass(frozen=True)
@@ -140,9 +162,10 @@ def _seal_chunks(chunk_size: int) -> Iterable[list[Any]]:
         after = chunk[-1].seq
 
 
-def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
+def audit_chain_verify(*, chunk_size: int = 2000, live: bool = True) -> ChainReport:
     """Walk the chain from the first seal and recompute every link and every row hash from the
-    live row. Stops at the first break. Reads only; seal pending rows first
+    live row; then (`live`) compare live tracked rows with their latest history and look for
+    back-dated rows. Stops at the first break. Reads only; seal pending rows first
     (`audit_seal_pending(full=True)`) to cover everything written so far."""
     by_table = {model._meta.db_table: model for model in audited_models()}
     expected_seq, prev = 1, GENESIS_HASH
@@ -217,4 +240,165 @@ def audit_chain_verify(*, chunk_size: int = 2000) -> ChainReport:
             entries += 1
             prev = seal.seal_hash
             expected_seq += 1
-    return report(None)
+    if not live:
+        return report(None)
+    return report(live_rows_verify(chunk_size=chunk_size) or backdated_rows_verify())
+
+
+# --- Live rows against their latest history ------------------------------------------------
+
+
+def history_pairs() -> list[tuple[type[models.Model], type[models.Model]]]:
+    """(tracked model, its history model) for every audited history table."""
+    return [
+        (model.instance_type, model)  # type: ignore[attr-defined]
+        for model in audited_models()
+        if issubclass(model, HistoryBase)
+    ]
+
+
+def tracked_columns(live: type[models.Model], history: type[models.Model]) -> list[str]:
+    """The columns simple-history copies: the live model's concrete columns that its history
+    model also has (excluded fields are absent there; history_* columns are absent here).
+    The primary key comes first."""
+    copied = {field.attname for field in history._meta.concrete_fields}
+    pk = live._meta.pk.attname
+    return [pk] + [
+        f.attname for f in live._meta.concrete_fields if f.attname in copied and f.attname != pk
+    ]
+
+
+def _live_mismatch(
+    live_values: tuple | None, latest: tuple | None, columns: Sequence[str]
+) -> tuple[str, str] | None:
+    """(kind, detail) when a live row does not match its latest history row, else None.
+    `latest` is (history_type, *columns)."""
+    if live_values is None:
+        if latest is None or latest[0] == "-":
+            return None
+        return "live row removed", "the latest history row does not record a deletion"
+    if latest is None:
+        return "live row differs from its history", "no history row"
+    if latest[0] == "-":
+        return "live row differs from its history", "history records it as deleted"
+    differ = [
+        name
+        for name, now, then in zip(columns, live_values, latest[1:], strict=True)
+        if _canonical(now) != _canonical(then)
+    ]
+    if differ:
+        return "live row differs from its history", "fields " + ", ".join(differ)
+    return None
+
+
+def _latest_history(history: type[models.Model], pk: str, columns: Sequence[str], **filters):
+    """The latest history row of each live id matching `filters`, one query: the max history
+    id per id (a grouped subquery, so each history row is read once), then those rows."""
+    latest_ids = (
+        history._base_manager.filter(**filters)
+        .order_by()
+        .values(pk)
+        .annotate(latest=models.Max("history_id"))
+        .values("latest")
+    )
+    return history._base_manager.filter(history_id__in=latest_ids).values_list(
+        "history_type", *columns
+    )
+
+
+def live_rows_verify(*, chunk_size: int = 2000) -> ChainBreak | None:
+    """Compare every live tracked row with its latest history row (the columns simple-history
+    tracks), table by table in id order: keyset chunks, two queries per chunk. A raw UPDATE,
+    INSERT or DELETE of a live row that bypassed history shows here. Returns the first
+    mismatch, after re-reading that one row (a write that committed between the two reads of
+    a chunk is not a mismatch)."""
+    for live, history in history_pairs():
+        columns = tracked_columns(live, history)
+        pk = columns[0]
+        after: Any = None
+        while True:
+            query = live._base_manager.order_by(pk)
+            if after is not None:
+                query = query.filter(**{f"{pk}__gt": after})
+            rows = list(query.values_list(*columns)[:chunk_size])
+            bounds = {} if after is None else {f"{pk}__gt": after}
+            if len(rows) == chunk_size:
+                bounds[f"{pk}__lte"] = rows[-1][0]
+            latest = {row[1]: row for row in _latest_history(history, pk, columns, **bounds)}
+            current = {row[0]: row for row in rows}
+            for row_id in sorted(current.keys() | latest.keys()):
+                found = _live_mismatch(current.get(row_id), latest.get(row_id), columns)
+                if found and _still_mismatched(live, history, columns, row_id):
+                    return ChainBreak(found[0], None, live._meta.db_table, row_id, found[1])
+            if len(rows) < chunk_size:
+                break
+            after = rows[-1][0]
+    return None
+
+
+def _still_mismatched(live, history, columns, row_id) -> bool:
+    pk = columns[0]
+    for _attempt in range(3):
+        now = live._base_manager.filter(**{pk: row_id}).values_list(*columns).first()
+        latest = _latest_history(history, pk, columns, **{pk: row_id}).first()
+        if _live_mismatch(now, latest, columns) is None:
+            return False
+    return True
+
+
+# --- Back-dated rows ---------------------------------------------------------------------------
+
+# The column that says when an audited row was written, where it is always "now" at insert.
+# History rows: history_date. Ledgers: created_at unless named here. A message's created_at is
+# the time the customer sent it (it may be earlier than its insert); its history row is checked.
+_TIME_FIELDS: dict[str, str | None] = {"cases.Snapshot": "pulled_at", "cases.Message": None}
+
+
+def time_field(model: type[models.Model]) -> str | None:
+    if issubclass(model, HistoryBase):
+        return "history_date"
+    label = model._meta.label
+    if label in _TIME_FIELDS:
+        return _TIME_FIELDS[label]
+    names = {f.name for f in model._meta.concrete_fields}
+    return "created_at" if "created_at" in names else None
+
+
+def backdate_tolerance() -> dt.timedelta:
+    from django.conf import settings
+
+    return dt.timedelta(seconds=getattr(settings, "AUDIT_BACKDATE_TOLERANCE", 300))
+
+
+def backdated_rows_verify() -> ChainBreak | None:
+    """Ids and times of an append-only table grow together: a row gets its id (a sequence) and
+    its time at insert. A row whose time is earlier than the latest time of any lower id by
+    more than AUDIT_BACKDATE_TOLERANCE was written with a time in the past. One query per
+    table (a running max over the id order, evaluated in the database); returns the first."""
+    from django.db.models import F, Max, Window
+    from django.db.models.expressions import RowRange
+
+    tolerance = backdate_tolerance()
+    for model in audited_models():
+        field = time_field(model)
+        if field is None:
+            continue
+        pk = model._meta.pk.attname
+        running = Window(Max(field), order_by=F(pk).asc(), frame=RowRange(start=None, end=-1))
+        offender = (
+            model._base_manager.annotate(before=running)
+            .filter(before__gt=F(field) + tolerance)
+            .order_by(pk)
+            .values_list(pk, field, "before")
+            .first()
+        )
+        if offender is not None:
+            row_id, when, before = offender
+            return ChainBreak(
+                "back-dated row",
+                None,
+                model._meta.db_table,
+                row_id,
+                f"{field} {_canonical(when)} is earlier than {_canonical(before)} of a lower id",
+            )
+    return None

@@ -35,14 +35,55 @@ def audited_history(**kwargs: Any) -> HistoricalRecords:
 
 
 APPEND_ONLY_TRIGGER = "history_append_only"
+# The statement-level trigger that refuses TRUNCATE (row triggers never see a TRUNCATE). One
+# name on every table: trigger names are per table.
+NO_TRUNCATE_TRIGGER = "no_truncate"
+
+
+def no_truncate() -> pgtrigger.Trigger:
+    """BEFORE TRUNCATE, per statement: refuse. (pgtrigger's Protect has no statement-level
+    TRUNCATE form, hence a plain trigger.) It also fires for the tables a TRUNCATE ... CASCADE
+    reaches, so truncating a case table cannot take a ledger with it."""
+    return pgtrigger.Trigger(
+        name=NO_TRUNCATE_TRIGGER,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Truncate,
+        level=pgtrigger.Statement,
+        func="RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME; RETURN NULL;",
+    )
+
+
+def append_only_triggers(name: str) -> list[pgtrigger.Trigger]:
+    """The triggers of an append-only table (PostgreSQL only): no UPDATE or DELETE of a row,
+    raw SQL included, and no TRUNCATE of the table. Every model of this kind is sealed into the
+    audit chain automatically (`common.audit.audited_models` finds them by this trigger)."""
+    return [
+        pgtrigger.Protect(name=name, operation=pgtrigger.Update | pgtrigger.Delete),
+        no_truncate(),
+    ]
+
+
+def no_delete_triggers(name: str) -> list[pgtrigger.Trigger]:
+    """The triggers of a table whose rows may change but never go: no DELETE, no TRUNCATE."""
+    return [pgtrigger.Protect(name=name, operation=pgtrigger.Delete), no_truncate()]
+
+
+def is_append_only(trigger: pgtrigger.Trigger) -> bool:
+    """Whether `trigger` is the row-level guard of an append-only table (UPDATE and DELETE
+    refused unconditionally)."""
+    operation = str(getattr(trigger, "operation", ""))
+    return (
+        isinstance(trigger, pgtrigger.Protect)
+        and trigger.condition is None
+        and "UPDATE" in operation
+        and "DELETE" in operation
+    )
 
 
 def make_history_append_only(model: type[models.Model]) -> None:
-    """Register the append-only trigger on the model's history table (PostgreSQL only)."""
+    """Register the append-only triggers on the model's history table (PostgreSQL only)."""
     history_model = model.history.model  # type: ignore[attr-defined]
-    pgtrigger.register(
-        pgtrigger.Protect(name=APPEND_ONLY_TRIGGER, operation=pgtrigger.Update | pgtrigger.Delete)
-    )(history_model)
+    pgtrigger.register(*append_only_triggers(APPEND_ONLY_TRIGGER))(history_model)
 
 
 def stamp(instance: models.Model, *, actor: Actor, reason: str) -> None:

@@ -2,11 +2,12 @@
 tombstones left by deletions. Both are append-only (a trigger refuses UPDATE and DELETE on
 PostgreSQL); see docs/audit.md."""
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from complaints_site.common.history import append_only_triggers
 
 
 class AuditSeal(models.Model):
@@ -34,11 +35,7 @@ class AuditSeal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["table", "row_id"], name="audit_seal_one_per_row")
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="audit_seal_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("audit_seal_append_only")
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.table}:{self.row_id}"
@@ -67,11 +64,7 @@ class Tombstone(models.Model):
         indexes = [models.Index(fields=["model_label", "object_pk"])]
         verbose_name = _("tombstone")
         verbose_name_plural = _("tombstones")
-        triggers = [
-            pgtrigger.Protect(
-                name="tombstone_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("tombstone_append_only")
 
     def __str__(self) -> str:
         return f"{self.model_label}:{self.object_pk} deleted by {self.actor_label}"

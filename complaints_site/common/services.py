@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef
@@ -13,9 +14,11 @@ from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.audit import (
     GENESIS_HASH,
     audited_models,
+    backdate_tolerance,
     row_columns,
     row_hash,
     seal_hash,
+    time_field,
 )
 from complaints_site.common.exceptions import ApplicationError
 from complaints_site.common.models import AuditSeal, Tombstone
@@ -27,6 +30,8 @@ SEAL_LOCK_KEY = 0x41554454
 # committed later (up to this long) is still sealed; `full=True` (verify_audit_chain) looks at
 # every row whatever its age.
 SEAL_SETTLE = dt.timedelta(hours=1)
+
+logger = logging.getLogger(__name__)
 
 
 def _floor(*, table: str, settled_seq: int | None) -> int:
@@ -62,6 +67,7 @@ def _seal_chunk(*, model: type[models.Model], after: int, chunk_size: int) -> tu
         )
         if not rows:
             return 0, after
+        _report_backdated(model=model, columns=columns, rows=rows, pk_index=pk_index)
         head = AuditSeal.objects.order_by("-seq").values_list("seq", "seal_hash").first()
         seq, prev = head or (0, GENESIS_HASH)
         now = timezone.now()
@@ -85,6 +91,38 @@ def _seal_chunk(*, model: type[models.Model], after: int, chunk_size: int) -> tu
             prev = link
         AuditSeal.objects.bulk_create(seals)
         return len(seals), rows[-1][pk_index]
+
+
+def _report_backdated(
+    *, model: type[models.Model], columns: list[str], rows: list[tuple], pk_index: int
+) -> None:
+    """Log each row about to be sealed whose time is earlier than that of a lower id by more
+    than the tolerance (see `backdated_rows_verify`, which fails verification on it). The row
+    is sealed all the same: the forgery is then frozen as evidence."""
+    field = time_field(model)
+    if field is None:
+        return
+    index = columns.index(model._meta.get_field(field).attname)
+    pk_name = columns[pk_index]
+    high = (
+        model._base_manager.filter(**{f"{pk_name}__lt": rows[0][pk_index]})
+        .order_by(f"-{pk_name}")
+        .values_list(field, flat=True)
+        .first()
+    )
+    tolerance = backdate_tolerance()
+    for values in rows:
+        when = values[index]
+        if high is not None and when + tolerance < high:
+            logger.error(
+                "back-dated row: table %s, row %s (%s %s is earlier than %s of a lower id)",
+                model._meta.db_table,
+                values[pk_index],
+                field,
+                when.isoformat(),
+                high.isoformat(),
+            )
+        high = when if high is None else max(high, when)
 
 
 def audit_seal_pending(*, full: bool = False, chunk_size: int = 2000) -> int:
@@ -112,6 +150,50 @@ def audit_seal_pending(*, full: bool = False, chunk_size: int = 2000) -> int:
             if count < chunk_size:
                 break
     return total
+
+
+# The newest anchor this process wrote or read: checking the chain against it before writing
+# the next costs one query, not a listing of the anchor storage.
+_known_anchor: tuple[int, str] | None = None
+
+
+def audit_seal_and_anchor(*, full: bool = False, chunk_size: int = 2000) -> int:
+    """Seal pending rows, then write a signed anchor of the new head (when anything was
+    sealed and anchoring is configured). Returns how many rows were sealed.
+
+    Before anchoring, the chain must still hold the previous anchor's seal with its hash:
+    otherwise someone rewrote the chain, and anchoring its new head would launder that. No
+    anchor is written then (verification fails on the old one) and the break is logged.
+    """
+    from complaints_site.common import anchor
+
+    global _known_anchor
+    sealed = audit_seal_pending(full=full, chunk_size=chunk_size)
+    if not sealed or not anchor.anchor_configured():
+        return sealed
+    if _known_anchor is None:
+        try:
+            latest = anchor.anchor_latest()
+        except anchor.AnchorError as exc:
+            logger.critical("audit anchor: %s; no new anchor written", exc)
+            return sealed
+        _known_anchor = (latest.seq, latest.seal_hash) if latest else None
+    if _known_anchor is not None:
+        broken = anchor.anchor_check(seq=_known_anchor[0], seal_hash=_known_anchor[1])
+        if broken is not None:
+            logger.critical("Audit chain broken: %s; no new anchor written", broken)
+            return sealed
+    head = AuditSeal.objects.order_by("-seq").values_list("seq", "seal_hash").first()
+    if head is not None:
+        written = anchor.anchor_write(seq=head[0], seal_hash=head[1])
+        _known_anchor = (written.seq, written.seal_hash)
+    return sealed
+
+
+def forget_known_anchor() -> None:
+    """Drop the process's memo of the newest anchor (tests; a changed anchor location)."""
+    global _known_anchor
+    _known_anchor = None
 
 
 def tombstone_record(*, instance: models.Model, actor: Actor, reason: str) -> Tombstone:

@@ -275,6 +275,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "common.audit_seal_pending",
         "schedule": env.int("AUDIT_SEAL_SECONDS", default=60),
     },
+    "audit-verify": {
+        "task": "common.audit_verify",
+        "schedule": env.int("AUDIT_VERIFY_SECONDS", default=3600),
+    },
     "info-requests": {
         "task": "cases.tasks.info_requests_sweep",
         "schedule": env.int("INFO_REQUEST_SWEEP_SECONDS", default=900),
@@ -288,6 +292,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": EVIDENCE_RESCAN_SECONDS,
     },
 }
+
+# --- Audit chain (issue 11, finding 9; docs/audit.md) -------------------------------------
+# Signed anchors of the chain head, kept outside the database: a folder or s3://bucket/prefix,
+# and the HMAC key (never stored in the database). Development gets a local folder and a
+# public key; production must set both (deploy check common.E001/E002).
+AUDIT_ANCHOR_LOCATION = env.str(
+    "AUDIT_ANCHOR_LOCATION", default=str(BASE_DIR / "var" / "audit-anchors") if DEBUG else ""
+)
+AUDIT_ANCHOR_KEY = env.str(
+    "AUDIT_ANCHOR_KEY", default="dev-audit-anchor-key-not-secret" if DEBUG else ""
+)
+# A write queues a sealing pass after commit, at most one per this many seconds per process.
+AUDIT_SEAL_DEBOUNCE_SECONDS = env.int("AUDIT_SEAL_DEBOUNCE_SECONDS", default=10)
+# How far (seconds) a row's time may go back against the time of a lower id before it is
+# reported as back-dated.
+AUDIT_BACKDATE_TOLERANCE = env.int("AUDIT_BACKDATE_TOLERANCE", default=300)
 
 # Cache: per process by default; CACHE_URL=redis://127.0.0.1:6379/1 shares it between web
 # processes (the API's throttle counters need that when several workers run).

@@ -36,6 +36,9 @@ def test_deploy_check_is_clean_with_production_settings():
         ALLOWED_HOSTS="complaints.example.com",
         # Production scans evidence (a deploy check warns when no scanner is configured).
         CLAMD_ADDRESS="tcp://127.0.0.1:3310",
+        # The audit chain's head kept outside the database (docs/audit.md, deploy checks).
+        AUDIT_ANCHOR_LOCATION="s3://audit-anchors/complaints",
+        AUDIT_ANCHOR_KEY="y" * 48,
     )
     assert out.returncode == 0, out.stdout + out.stderr
 

@@ -1,15 +1,19 @@
 """`manage.py verify_audit_chain`: exit 0 when the audit history is intact, 1 naming the first
-entry that was altered or removed."""
+entry that was altered or removed (or the live row, back-dated row or anchor at fault)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints_site.common.audit import audit_chain_verify
-from complaints_site.common.models import AuditSeal
-from complaints_site.common.services import audit_seal_pending
+from complaints_site.common.anchor import anchor_check, anchor_verify_latest
+from complaints_site.common.audit import ChainBreak, audit_chain_verify
+from complaints_site.common.services import audit_seal_and_anchor
 
 
 class Command(BaseCommand):
-    help = "Seal pending audit rows, then check the whole hash chain against the live rows."
+    help = (
+        "Seal pending audit rows, then check the whole hash chain against the live rows, the "
+        "live tracked rows against their history, and the chain head against the newest "
+        "signed anchor."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,35 +31,33 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         chunk_size = options["chunk_size"]
-        sealed = 0 if options["no_seal"] else audit_seal_pending(full=True, chunk_size=chunk_size)
-        result = audit_chain_verify(chunk_size=chunk_size)
-        if result.first_break is not None:
-            raise CommandError(
-                f"Audit chain broken: {result.first_break}. "
-                f"{result.entries} entries verified before it.",
-                returncode=1,
-            )
         if options["anchor"]:
-            self._check_anchor(options["anchor"])
+            seq_text, _, expected = options["anchor"].partition(":")
+            if not seq_text.isdigit() or len(expected) != 64:
+                raise CommandError("--anchor takes SEQ:HASH as printed by an earlier run.")
+        # The signed anchor before sealing: sealing (and anchoring) a chain that was rewritten
+        # behind the anchor's back would hide nothing, but this names the break first.
+        self._fail(anchor_verify_latest(), verified=0)
+        sealed = (
+            0 if options["no_seal"] else audit_seal_and_anchor(full=True, chunk_size=chunk_size)
+        )
+        result = audit_chain_verify(chunk_size=chunk_size)
+        self._fail(result.first_break, verified=result.entries)
+        self._fail(anchor_verify_latest(), verified=result.entries)
+        if options["anchor"]:
+            seq_text, _, expected = options["anchor"].partition(":")
+            self._fail(
+                anchor_check(seq=int(seq_text), seal_hash=expected, source="anchor given"),
+                verified=result.entries,
+            )
         self.stdout.write(
             f"Audit chain intact: {result.entries} entries over {result.tables} tables "
             f"(sealed now: {sealed}; head #{result.head_seq} {result.head_hash})."
         )
 
-    def _check_anchor(self, anchor: str) -> None:
-        seq_text, _, expected = anchor.partition(":")
-        if not seq_text.isdigit() or len(expected) != 64:
-            raise CommandError("--anchor takes SEQ:HASH as printed by an earlier run.")
-        seal = AuditSeal.objects.filter(seq=int(seq_text)).first()
-        if seal is None:
+    def _fail(self, broken: ChainBreak | None, *, verified: int) -> None:
+        if broken is not None:
             raise CommandError(
-                f"Audit chain broken: seal removed at seal #{seq_text} (the anchor is gone; "
-                "the tail of the chain was cut).",
-                returncode=1,
-            )
-        if seal.seal_hash != expected:
-            raise CommandError(
-                f"Audit chain broken: seal altered at seal #{seal.seq}: table {seal.table}, "
-                f"row {seal.row_id} (differs from the anchor; the chain was rewritten).",
+                f"Audit chain broken: {broken}. {verified} entries verified before it.",
                 returncode=1,
             )
