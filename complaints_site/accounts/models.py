@@ -1,15 +1,16 @@
 """The sign-in security ledger: every staff action on someone else's sign-in protection (a
 lockout lifted, a second factor reset) and every second factor enrolled, with actor and reason.
 
-Append-only (a trigger refuses UPDATE and DELETE on PostgreSQL) and sealed into the audit chain
-(`register_audit_ledger` in apps.py), like the other ledgers of docs/audit.md.
+Append-only (triggers refuse UPDATE, DELETE and TRUNCATE on PostgreSQL) and sealed into the
+audit chain, like the other ledgers of docs/audit.md.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from complaints_site.common.history import append_only_triggers
 
 
 class SignInEventType(models.TextChoices):
@@ -53,11 +54,7 @@ class SignInEvent(models.Model):
             ("reset_second_factor", _("Can reset another user's second factor")),
             ("unlock_sign_in", _("Can lift a sign-in lockout")),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="signinevent_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
-        ]
+        triggers = append_only_triggers("signinevent_append_only")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.subject_label} by {self.actor_label}"
