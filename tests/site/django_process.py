@@ -18,8 +18,16 @@ _TEST_ONLY = (
 )
 
 
-def run(args: list[str], *, settings: str, drop=(), **env: str) -> subprocess.CompletedProcess:
-    full = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, **env}
+def run(
+    args: list[str], *, settings: str | None, drop=(), timeout: int = 60, **env: str
+) -> subprocess.CompletedProcess:
+    """`settings=None` starts the process with DJANGO_SETTINGS_MODULE unset, as cron, an MTA or a
+    process manager would, so the entry point's own default decides."""
+    full = {**os.environ, **env}
+    if settings is None:
+        full.pop("DJANGO_SETTINGS_MODULE", None)
+    else:
+        full["DJANGO_SETTINGS_MODULE"] = settings
     for name in (*_TEST_ONLY, *drop):
         if name not in env:
             full.pop(name, None)
@@ -29,7 +37,7 @@ def run(args: list[str], *, settings: str, drop=(), **env: str) -> subprocess.Co
         env=full,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
