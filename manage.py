@@ -9,9 +9,9 @@ import sys
 
 
 def main() -> None:
-    # Importing the package sets the default settings module (complaints_site/__init__.py).
     from django.core.management import execute_from_command_line
 
+    # Importing the package sets the default settings module (complaints_site/__init__.py).
     import complaints_site  # noqa: F401
 
     execute_from_command_line(sys.argv)

@@ -7,6 +7,7 @@ class CommonConfig(AppConfig):
     verbose_name = "Common"
 
     def ready(self) -> None:
-        from complaints_site.common import history
+        # Importing the module registers the deploy checks (manage.py check --deploy).
+        from complaints_site.common import checks, history  # noqa: F401
 
         history.connect_signals()

@@ -13,6 +13,7 @@ _TEST_ONLY = (
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "ALLOWED_HOSTS",
     # Set by the browser tests for Playwright's event loop; never in a real deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
