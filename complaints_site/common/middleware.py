@@ -74,6 +74,27 @@ class PrivateCacheControlMiddleware:
         return response
 
 
+def _idle_limit(user) -> int:
+    if user.is_staff:
+        return settings.SESSION_IDLE_TIMEOUT_SECONDS
+    return settings.PORTAL_SESSION_IDLE_TIMEOUT_SECONDS
+
+
+STARTED = "_session_started"
+SEEN = "_session_seen"
+
+
+def session_lifetime_start(sender, request: HttpRequest, user, **kwargs) -> None:
+    """On every sign-in (the `user_logged_in` signal, connected in CommonConfig.ready): the
+    absolute lifetime and the idle clock start now, saved with the sign-in itself."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session[STARTED] = now
+    request.session[SEEN] = now
+    request.session.set_expiry(_idle_limit(user))
+
+
 class SessionLifetimeMiddleware:
     """End a signed-in session when it has been idle too long or has lived too long.
 
@@ -81,12 +102,9 @@ class SessionLifetimeMiddleware:
     customers, counted from the last request; the time is written to the session at most every
     SESSION_ACTIVITY_RESOLUTION_SECONDS so most requests do not write. The session's own expiry
     follows the idle timeout too, so a copied cookie dies with it. Absolute: SESSION_COOKIE_AGE
-    from the first request after sign-in. The request then goes on as anonymous, and the admin,
-    the portal and the API answer it as they answer anyone not signed in.
+    from sign-in. The request then goes on as anonymous, and the admin, the portal and the API
+    answer it as they answer anyone not signed in.
     """
-
-    STARTED = "_session_started"
-    SEEN = "_session_seen"
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -94,27 +112,22 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            self._enforce(request, staff=bool(user.is_staff))
+            self._enforce(request, idle_limit=_idle_limit(user))
         return self.get_response(request)
 
-    def _enforce(self, request: HttpRequest, *, staff: bool) -> None:
+    def _enforce(self, request: HttpRequest, *, idle_limit: int) -> None:
         session = request.session
         now = int(time.time())
-        idle_limit = (
-            settings.SESSION_IDLE_TIMEOUT_SECONDS
-            if staff
-            else settings.PORTAL_SESSION_IDLE_TIMEOUT_SECONDS
-        )
-        started = session.get(self.STARTED)
-        seen = session.get(self.SEEN)
+        started = session.get(STARTED)
+        seen = session.get(SEEN)
         if started is None or seen is None:
-            session[self.STARTED] = now
-            session[self.SEEN] = now
+            # A session signed in before this control existed: its clocks start now.
+            session[STARTED] = session[SEEN] = now
             session.set_expiry(idle_limit)
             return
         if now - seen > idle_limit or now - started > settings.SESSION_COOKIE_AGE:
             logout(request)
             return
         if now - seen >= settings.SESSION_ACTIVITY_RESOLUTION_SECONDS:
-            session[self.SEEN] = now
+            session[SEEN] = now
             session.set_expiry(idle_limit)
