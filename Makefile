@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# Without DJANGO_SETTINGS_MODULE every entry point runs with production settings; the demo and
+# the development targets name the development settings explicitly.
+LOCAL := DJANGO_SETTINGS_MODULE=complaints_site.settings.local
 
 .PHONY: run test install install-dev lint migrate seed lifecycle clean
 
@@ -18,9 +21,9 @@ install-dev: $(BIN)/python
 
 ## make run: SQLite, Celery eager, demo data, the site on http://127.0.0.1:8000
 run: install
-	DJANGO_SETTINGS_MODULE=complaints_site.settings.local $(BIN)/python manage.py migrate --noinput
-	DJANGO_SETTINGS_MODULE=complaints_site.settings.local $(BIN)/python manage.py seed_demo
-	DJANGO_SETTINGS_MODULE=complaints_site.settings.local $(BIN)/python manage.py runserver $(HOST)
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py seed_demo
+	$(LOCAL) $(BIN)/python manage.py runserver $(HOST)
 
 ## make test: the whole suite; PostgreSQL and Redis when DATABASE_URL / CELERY_BROKER_URL are set
 test: install-dev
@@ -31,7 +34,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 lifecycle: install
-	DJANGO_SETTINGS_MODULE=complaints_site.settings.local $(BIN)/python manage.py draw_lifecycle
+	$(LOCAL) $(BIN)/python manage.py draw_lifecycle
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache

@@ -1,7 +1,6 @@
-import os
+"""The WSGI application gunicorn serves. Importing this module imports the `complaints_site`
+package first, which sets DJANGO_SETTINGS_MODULE to production when it is unset."""
 
 from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "complaints_site.settings.production")
 
 application = get_wsgi_application()

@@ -27,9 +27,13 @@ SIGNATURE_HEADER = "X-Signature"
 
 
 def signature_valid(*, body: bytes, signature: str) -> bool:
-    """Constant-time comparison of the hex HMAC-SHA256 of `body` with `signature`."""
-    expected = hmac.new(settings.SOCIAL_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, (signature or "").strip().lower())
+    """Constant-time comparison of the hex HMAC-SHA256 of `body` with `signature`. With no
+    secret configured (the default outside DEBUG) nothing is valid: an empty key is public."""
+    secret = settings.SOCIAL_WEBHOOK_SECRET
+    if not secret or not signature:
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature.strip().lower())
 
 
 class SocialMentionInputSerializer(serializers.Serializer):

@@ -20,7 +20,9 @@ SECRET_KEY = (
     if DEBUG
     else env.str("SECRET_KEY")
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Loopback only for development; a deployment names its hosts (the test settings add Django's
+# test client host, `testserver`, for themselves).
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "simple_history",
     "pgtrigger",
@@ -45,11 +48,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Web hardening (docs/operations.md, "Web hardening"): a NUL byte in the path or query is
+    # refused before anything parses it; every answer carries the Content-Security-Policy.
+    "complaints_site.common.middleware.RejectNulBytesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in answers are never stored by a cache; idle and absolute session lifetimes.
+    "complaints_site.common.middleware.PrivateCacheControlMiddleware",
+    "complaints_site.common.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -179,9 +189,17 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="complaints@exchange.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Secrets for inbound webhooks (used by the intake channels).
-INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="dev-inbound-email-secret")
-SOCIAL_WEBHOOK_SECRET = env.str("SOCIAL_WEBHOOK_SECRET", default="dev-social-webhook-secret")
+# Secrets for inbound webhooks (used by the intake channels). The public development values
+# exist only with DEBUG on; otherwise an unset secret is empty, the webhook refuses every call
+# and `check --deploy` fails (complaints_site/common/checks.py).
+DEV_INBOUND_EMAIL_SECRET = "dev-inbound-email-secret"  # noqa: S105 (public on purpose)
+DEV_SOCIAL_WEBHOOK_SECRET = "dev-social-webhook-secret"  # noqa: S105 (public on purpose)
+INBOUND_EMAIL_SECRET = env.str(
+    "INBOUND_EMAIL_SECRET", default=DEV_INBOUND_EMAIL_SECRET if DEBUG else ""
+)
+SOCIAL_WEBHOOK_SECRET = env.str(
+    "SOCIAL_WEBHOOK_SECRET", default=DEV_SOCIAL_WEBHOOK_SECRET if DEBUG else ""
+)
 # Email channel: the IMAP mailbox polled for mail (imap[s]://user:password@host:port/MAILBOX;
 # empty = no polling) and the largest raw message the webhook accepts.
 IMAP_URL = env.str("IMAP_URL", default="")
@@ -337,6 +355,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The exchange's systems open and follow complaint cases here.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its browsable docs are for signed-in callers (session or token) only, and
+    # Swagger UI is served from our own static files (drf-spectacular-sidecar), never a CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Lifecycle and clocks. Targets per priority: (first response, resolution).
@@ -383,6 +407,8 @@ SNAPSHOT_MAX_WINDOW = timedelta(days=env.int("SNAPSHOT_MAX_WINDOW_DAYS", default
 
 # Security: the same switches everywhere, strict unless DEBUG.
 SESSION_COOKIE_HTTPONLY = True
+# Absolute lifetime of a signed-in session, from sign-in (SessionLifetimeMiddleware enforces it
+# even while the session is in use).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -395,6 +421,41 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
+
+# --- Settings, entry points and web hardening (issue 11; docs/operations.md) ---------------
+# Idle timeout: a signed-in session unused this long ends at its next request (staff, and
+# portal customers); SESSION_COOKIE_AGE above is the absolute lifetime. The last-seen time is
+# written at most every SESSION_ACTIVITY_RESOLUTION_SECONDS, not on every request.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+PORTAL_SESSION_IDLE_TIMEOUT_SECONDS = env.int(
+    "PORTAL_SESSION_IDLE_TIMEOUT_SECONDS", default=60 * 60
+)
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+# Content-Security-Policy (django-csp 4) on every answer: scripts, styles, images and fonts only
+# from our own origin, no inline script, no plugins, never framed, forms post only to us.
+# 'unsafe-inline' for styles only, because the Django admin's own templates and its
+# JavaScript (e.g. SelectFilter, the calendar widgets) set style attributes; no script may run
+# inline. CSP_REPORT_ONLY=true sends the same policy as Report-Only (for a trial, not for
+# production: the deploy check refuses it).
+CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY
+else:
+    CONTENT_SECURITY_POLICY = _CSP_POLICY
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,6 @@
-"""Development defaults: `make run` and `manage.py` without further configuration."""
+"""Development defaults: `make run` and the README's demo commands, which name this module
+explicitly (DJANGO_SETTINGS_MODULE=complaints_site.settings.local); no entry point falls back
+to it (the default is production, complaints_site/__init__.py)."""
 
 import os
 

@@ -80,6 +80,17 @@ def test_missing_or_bad_signature_is_401_and_stores_nothing(client, signature):
 
 
 @pytest.mark.django_db
+def test_without_a_configured_secret_nothing_is_accepted(client, settings):
+    """Outside DEBUG the secret has no default: a request signed with the empty key (which
+    anyone can compute) or the old public development value is refused."""
+    settings.SOCIAL_WEBHOOK_SECRET = ""
+    body = json.dumps(mention()).encode()
+    for key in ("", "dev-social-webhook-secret"):
+        assert post(client, None, raw=body, signature=sign(body, key)).status_code == 401
+    assert SocialMention.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_signature_covers_the_body_exactly(client):
     body = json.dumps(mention()).encode()
     tampered = body.replace(b"3 days", b"4 days")

@@ -13,13 +13,22 @@ _TEST_ONLY = (
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "ALLOWED_HOSTS",
     # Set by the browser tests for Playwright's event loop; never in a real deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
-def run(args: list[str], *, settings: str, drop=(), **env: str) -> subprocess.CompletedProcess:
-    full = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, **env}
+def run(
+    args: list[str], *, settings: str | None, drop=(), timeout: int = 60, **env: str
+) -> subprocess.CompletedProcess:
+    """`settings=None` starts the process with DJANGO_SETTINGS_MODULE unset, as cron, an MTA or a
+    process manager would, so the entry point's own default decides."""
+    full = {**os.environ, **env}
+    if settings is None:
+        full.pop("DJANGO_SETTINGS_MODULE", None)
+    else:
+        full["DJANGO_SETTINGS_MODULE"] = settings
     for name in (*_TEST_ONLY, *drop):
         if name not in env:
             full.pop(name, None)
@@ -29,7 +38,7 @@ def run(args: list[str], *, settings: str, drop=(), **env: str) -> subprocess.Co
         env=full,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 

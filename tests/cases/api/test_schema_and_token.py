@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from cases.roles import API_CLIENT
 from tests.cases.api.conftest import URL, body
+from tests.factories.cases import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +92,12 @@ def test_schema_documents_the_idempotency_key_and_fields(schema):
     assert "/api/v1/bench/noop/" not in schema["paths"]
 
 
-def test_schema_and_docs_are_served(client):
+def test_schema_and_docs_are_served_to_signed_in_callers_only(client, exchange):
+    # Issue 11 (Medium 10): anonymous callers get 401; a session or an API token reads them.
+    assert client.get("/api/schema/").status_code == 401
+    assert client.get("/api/docs/").status_code == 401
+    assert exchange.get("/api/schema/").status_code == 200
+    client.force_login(UserFactory(username="reader"))
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
 
