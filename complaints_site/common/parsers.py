@@ -1,4 +1,4 @@
-"""JSON request bodies with limits: size (413) and nesting depth (400), checked before parsing.
+"""JSON request bodies with a nesting limit (400), checked before parsing.
 
 Python's json decoder recurses once per nesting level, so a body of a few hundred kilobytes of
 `[[[[…` raised RecursionError, which no handler expected: a 500. The depth is measured on the
@@ -7,9 +7,8 @@ the brackets), and a body nested deeper than API_JSON_MAX_DEPTH is refused befor
 sees it. Bodies with fewer opening brackets than the limit skip the measure entirely, so the
 intake path pays two `str.count` calls.
 
-DRF's JSONParser reads the whole stream whatever its length (Django's
-DATA_UPLOAD_MAX_MEMORY_SIZE only guards `request.body` and forms): the parser here reads at
-most that many bytes and answers 413 above it.
+The body's size is bounded before this by Django's DATA_UPLOAD_MAX_MEMORY_SIZE (DRF reads a
+JSON body through `request.body`); the API's exception handler answers that with 413.
 """
 
 from __future__ import annotations
@@ -23,8 +22,6 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser, get_encoding
 from rest_framework.utils import json
-
-from complaints_site.common.exceptions import PayloadTooLargeError
 
 # A JSON string, escapes included; an unterminated one runs to the end (the decoder refuses it).
 # Unrolled so that the scan is linear: `\\.` starts with the one character `[^"\\]` excludes.
@@ -68,16 +65,11 @@ def too_deep_message(limit: int) -> str:
 
 
 class BoundedJSONParser(JSONParser):
-    """DRF's JSONParser with a size limit (413) and a nesting limit (400)."""
+    """DRF's JSONParser (strict: no NaN or Infinity) with a nesting limit (400)."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         encoding = get_encoding(parser_context or {})
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raw = stream.read() if limit is None else stream.read(limit + 1)
-        if limit is not None and len(raw) > limit:
-            raise PayloadTooLargeError(
-                _("The request body is larger than %(limit)s bytes.") % {"limit": limit}
-            )
+        raw = stream.read()
         try:
             return json_loads_bounded(raw.decode(encoding))
         except JsonTooDeepError as exc:
