@@ -217,12 +217,9 @@ REST_FRAMEWORK = {
         "complaints_site.common.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # JSON bodies bounded in size and depth (complaints_site/common/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "complaints_site.common.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, its nesting bounded (complaints_site/common/parsers.py); a view that takes
+    # files names its multipart parser itself. Anything else is 415.
+    "DEFAULT_PARSER_CLASSES": ["complaints_site.common.parsers.BoundedJSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "complaints_site.common.api.exception_handler",

@@ -36,14 +36,14 @@ def test_the_cases_api_schema_has_no_warnings():
 @pytest.mark.parametrize(
     ("path", "method", "statuses"),
     [
-        ("/api/v1/cases/", "post", {"200", "201", "400", "401", "403", "409", "429"}),
-        ("/api/v1/cases/", "get", {"200", "401", "429"}),
+        ("/api/v1/cases/", "post", {"200", "201", "400", "401", "403", "409", "415", "429"}),
+        ("/api/v1/cases/", "get", {"200", "400", "401", "429"}),
         ("/api/v1/cases/{reference}/", "get", {"200", "401", "404", "429"}),
         ("/api/v1/cases/{reference}/messages/", "get", {"200", "401", "404", "429"}),
         (
             "/api/v1/cases/{reference}/messages/",
             "post",
-            {"201", "400", "401", "403", "404", "409", "429"},
+            {"201", "400", "401", "403", "404", "409", "415", "429"},
         ),
         (
             "/api/v1/cases/{reference}/evidence/",
