@@ -43,7 +43,7 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def public_id(self, obj: ApiToken) -> str:
         return token_public_id(obj)
 
-    @admin.display(description=_("active"), boolean=True)
+    @admin.display(description=_("valid"), boolean=True)
     def is_active(self, obj: ApiToken) -> bool:
         return obj.expiry is None or obj.expiry > timezone.now()
 
