@@ -655,4 +655,9 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 # The outbox and the conflicts-of-interest screens live in their own modules; importing them
 # here registers them with the one admin entry point.
-from cases import admin_consultations, admin_outbox, admin_recusal  # noqa: E402, F401
+from cases import (  # noqa: E402, F401
+    admin_api_tokens,
+    admin_consultations,
+    admin_outbox,
+    admin_recusal,
+)

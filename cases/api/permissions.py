@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
 from cases.policies import is_active_staff
+from complaints_site.common.tokens import ApiTokenAuthentication
 
 USE_INTAKE_API = "cases.use_intake_api"
 
@@ -39,7 +39,8 @@ def is_portal_customer(user: Any) -> bool:
 
 def channel_of(request: Request) -> str:
     """`api` for token callers (the exchange's systems), `web` for a portal session."""
-    return "api" if isinstance(request.successful_authenticator, TokenAuthentication) else "web"
+    token = isinstance(request.successful_authenticator, ApiTokenAuthentication)
+    return "api" if token else "web"
 
 
 class MayOpenCases(BasePermission):

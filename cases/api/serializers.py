@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -15,6 +16,40 @@ API_CHANNELS = [
     (Channel.WEB.value, Channel.WEB.label),
     (Channel.CHAT.value, Channel.CHAT.label),
 ]
+
+
+# Python's whitespace (what str.isspace and str.strip know), spelled out: the schema's pattern
+# must mean the same to every regex dialect that reads it, and JSON Schema's `\s` is not Python's.
+WHITESPACE = r"\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# Text that is not only whitespace and holds no NUL (PostgreSQL cannot store one). One pattern,
+# read by the validator and published in the schema, so that what the schema calls valid is
+# exactly what is accepted. Linear: the lookahead runs once, at the start.
+TEXT_PATTERN = rf"^(?![{WHITESPACE}]*$)[^\x00]*$"
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string: DRF's CharField turns 12 or 1.5 into "12" and "1.5",
+    so a schema that says "string" was not what was checked."""
+
+    def to_internal_value(self, data: object) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def text_field(max_length: int, **kwargs) -> serializers.CharField:
+    """Free text as typed: kept untrimmed here (the services strip it), so that the length the
+    schema promises is the length checked, and refused when blank or only whitespace."""
+    return StrictCharField(
+        max_length=max_length,
+        trim_whitespace=False,
+        validators=[
+            RegexValidator(
+                TEXT_PATTERN, message=_("Enter text, not only spaces; no NUL characters.")
+            )
+        ],
+        **kwargs,
+    )
 
 
 class ApiErrorSerializer(serializers.Serializer):
@@ -33,10 +68,10 @@ class ApiErrorSerializer(serializers.Serializer):
 
 class CaseCreateInputSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=20000)
-    external_user_id = serializers.CharField(
-        max_length=64,
+    subject = text_field(200)
+    description = text_field(20000)
+    external_user_id = text_field(
+        64,
         required=False,
         help_text=_(
             "The user's exchange account id. Required for API clients; a signed-in portal "
@@ -53,7 +88,7 @@ class CaseCreateInputSerializer(serializers.Serializer):
     )
     locale = serializers.ChoiceField(choices=Locale.choices, default=Locale.EN)
     related_transactions = serializers.ListField(
-        child=serializers.CharField(max_length=128),
+        child=text_field(128),
         max_length=50,
         default=list,
         help_text=_("Order, deposit or withdrawal ids (at most 50, each at most 128 characters)."),
@@ -85,7 +120,7 @@ class CaseOutputSerializer(serializers.Serializer):
 
 
 class MessageCreateInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
+    body = text_field(20000)
 
 
 class MessageOutputSerializer(serializers.Serializer):
@@ -104,7 +139,9 @@ class EvidenceUploadInputSerializer(serializers.Serializer):
         allow_empty_file=True,
         help_text=_("One file: image, PDF, text/CSV or office document. Checked by content."),
     )
-    description = serializers.CharField(max_length=300, required=False, default="")
+    description = serializers.CharField(
+        max_length=300, required=False, default="", allow_blank=True, trim_whitespace=False
+    )
 
 
 class EvidenceOutputSerializer(serializers.Serializer):

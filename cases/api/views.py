@@ -8,13 +8,13 @@ operation classes combined; each keeps its own method, serializers and schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -55,6 +55,7 @@ from cases.services.intake import (
     intake_submit,
     message_post_staff,
 )
+from complaints_site.common.api import flat_errors
 from complaints_site.common.exceptions import (
     ApplicationError,
     PayloadTooLargeError,
@@ -79,16 +80,19 @@ E403 = _error("A known caller without the right to do this.")
 E404 = _error("No such case, or not yours (existence is never revealed).")
 E409 = _error("Conflict with the current state or with an earlier use of the key.")
 E413 = _error("The file is over the size limit, or the case over its file quota.")
-E415 = _error("The body is not multipart/form-data.")
+E415 = _error("The body is not of the media type the operation takes.")
 E429 = _error("Too many requests; retry after the Retry-After header's seconds.")
 
+# Visible ASCII, no space at either end (a UUID fits): HTTP may trim or mangle anything else.
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
-    type=OpenApiTypes.STR,
+    type={"type": "string", "minLength": 1, "maxLength": 255, "pattern": IDEMPOTENCY_KEY_PATTERN},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
-        "Any unique string (e.g. a UUID) per intended case, 1 to 255 characters. The same key "
+        "Any unique string (e.g. a UUID) per intended case, 1 to 255 visible ASCII characters "
+        "(spaces only inside). The same key "
         "with the same body returns the case already opened (200) instead of a new one (201); "
         "the same key with another body is 409. Keys are kept per client."
     ),
@@ -98,7 +102,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 def valid_data(serializer: Serializer) -> dict[str, Any]:
     """The validated data, or a 400 in the shape every error of this API has."""
     if not serializer.is_valid():
-        raise ApplicationError(_("Invalid input."), extra={"errors": dict(serializer.errors)})
+        raise ApplicationError(
+            _("Invalid input."), extra={"errors": flat_errors(serializer.errors)}
+        )
     return serializer.validated_data
 
 
@@ -201,6 +207,7 @@ class CaseCreateApi(_CasesApiBase):
             401: E401,
             403: E403,
             409: E409,
+            415: E415,
             429: E429,
         },
     )
@@ -208,6 +215,12 @@ class CaseCreateApi(_CasesApiBase):
         data = valid_data(CaseCreateInputSerializer(data=request.data))
         submission = self._submission(request, data)
         key = request.headers.get("Idempotency-Key")
+        if key is not None and not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
+            message = _(
+                "The Idempotency-Key header must be 1 to 255 visible ASCII characters "
+                "(spaces only inside)."
+            )
+            raise ApplicationError(message, extra={"errors": {"Idempotency-Key": [message]}})
         with api_field_names():
             if key is None:
                 case, created = intake_submit(submission=submission, actor=request.user).case, True
@@ -231,8 +244,45 @@ class CaseCreateApi(_CasesApiBase):
 
 
 class CasePagination(LimitOffsetPagination):
+    """`limit` and `offset` as the schema states them: whole numbers in range, or 400.
+
+    DRF's own paginator quietly replaces a bad value with the default, so `?offset=abc` answered
+    the first page; and an offset past PostgreSQL's integers was a 500. A `limit` over the
+    maximum is still lowered to it (documented), not refused."""
+
     default_limit = 50
     max_limit = 200
+    max_offset = 2**31 - 1
+    _INTEGER = re.compile(r"-?[0-9]+")
+
+    def get_limit(self, request: Request) -> int:
+        limit = self._whole_number(request, self.limit_query_param, self.default_limit, minimum=1)
+        return min(limit, self.max_limit)
+
+    def get_offset(self, request: Request) -> int:
+        return self._whole_number(
+            request, self.offset_query_param, 0, minimum=0, maximum=self.max_offset
+        )
+
+    def _whole_number(
+        self, request: Request, name: str, default: int, *, minimum: int, maximum: int | None = None
+    ) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        value = int(raw) if self._INTEGER.fullmatch(raw) else None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            bounds = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
+            message = _("A whole number %(bounds)s.") % {"bounds": bounds}
+            raise ApplicationError(_("Invalid input."), extra={"errors": {name: [message]}})
+        return value
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        limit, offset = super().get_schema_operation_parameters(view)
+        limit["schema"] = {"type": "integer", "minimum": 1}
+        limit["description"] = f"Number of results per page (at most {self.max_limit})."
+        offset["schema"] = {"type": "integer", "minimum": 0, "maximum": self.max_offset}
+        return [limit, offset]
 
 
 class CaseListApi(_CasesApiBase):
@@ -245,7 +295,7 @@ class CaseListApi(_CasesApiBase):
             "An API client sees the cases it opened, a portal user their own, staff those in "
             "their reach. Paged with `limit` (at most 200) and `offset`."
         ),
-        responses={200: CaseOutputSerializer(many=True), 401: E401, 429: E429},
+        responses={200: CaseOutputSerializer(many=True), 400: E400, 401: E401, 429: E429},
     )
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
@@ -298,6 +348,7 @@ class MessageCreateApi(_CasesApiBase):
             403: E403,
             404: E404,
             409: E409,
+            415: E415,
             429: E429,
         },
     )

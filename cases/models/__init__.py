@@ -10,7 +10,7 @@ from cases.models.correspondence import (
 from cases.models.customers import CustomerProfile
 from cases.models.events import CaseEvent
 from cases.models.evidence import Evidence, EvidenceKind, Relevance, ScanStatus
-from cases.models.intake import IdempotencyKey
+from cases.models.intake import ApiToken, IdempotencyKey
 from cases.models.investigation import (
     Consultation,
     ConsultationStatus,
@@ -40,6 +40,7 @@ from cases.models.routing import RoutingRule
 from cases.models.staff import StaffProfile, Team, TeamMembership
 
 __all__ = [
+    "ApiToken",
     "Case",
     "CaseEvent",
     "CaseGroupObjectPermission",

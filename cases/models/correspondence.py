@@ -41,7 +41,8 @@ class Message(models.Model):
         blank=True,
         related_name="+",
     )
-    author_label = models.CharField(_("from"), max_length=200)
+    # Room for any email address (RFC 5321: 254 characters): intake stores the sender's here.
+    author_label = models.CharField(_("from"), max_length=254)
     body = models.TextField(_("message"))
     # What the redaction removed (kinds only, never the secret itself).
     redactions = models.JSONField(_("redacted secrets"), default=list, blank=True)

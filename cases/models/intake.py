@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 
 class IdempotencyKey(models.Model):
@@ -23,3 +24,16 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ApiToken(AuthToken):
+    """A service account's API token, as the admin lists it: knox's row (the SHA-512 digest of
+    the key, a lookup prefix, the expiry). The key itself is never stored."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.digest[:12]})"

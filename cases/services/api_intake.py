@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
-from cases.models import Case, IdempotencyKey
+from cases.models import ApiToken, Case, IdempotencyKey
 from cases.roles import API_CLIENT
 from cases.services.intake import IntakeResult, IntakeSubmission, intake_submit
-from complaints_site.common.actors import Actor
+from complaints_site.common.actors import Actor, actor_label
 from complaints_site.common.exceptions import ApplicationError, ConflictError
+from complaints_site.common.tokens import token_public_id, token_ttl
+
+log = logging.getLogger(__name__)
 
 
 def request_fingerprint(data: dict[str, Any]) -> str:
@@ -98,34 +102,91 @@ def _key_insert(*, client: Any, key: str, request_hash: str) -> int | None:
 @dataclass(frozen=True)
 class IssuedToken:
     user: Any
+    # The key, shown once: only its digest is stored, so it cannot be printed again.
     key: str
+    token: ApiToken
     user_created: bool
 
 
-@transaction.atomic
-def api_client_issue_token(*, username: str, actor: Actor) -> IssuedToken:
-    """The API token of the exchange's service account `username`, created when missing.
+def _service_account(username: str, *, create: bool) -> tuple[Any, bool]:
+    """The service account `username` (created when missing and `create`), checked to be one.
 
-    A service account is not staff, cannot sign in with a password, and belongs to the
-    `API_CLIENT` role group (permission ``cases.use_intake_api``). Raises ApplicationError for
-    an existing person's account (staff, superuser, or a portal customer): tokens are only for
-    service accounts. The actor is recorded by the caller's log; users carry no history here.
-    """
+    Raises ApplicationError for a blank name, an unknown account (without `create`), and an
+    existing person's account (staff, superuser, or a portal customer)."""
     username = username.strip()
     if not username:
         raise ApplicationError(_("A username is required."))
     User = get_user_model()
     user = User.objects.filter(username=username).first()
-    created = user is None
-    if created:
+    if user is None:
+        if not create:
+            raise ApplicationError(_("No account %(username)s.") % {"username": username})
         user = User(username=username, is_staff=False, is_active=True)
         user.set_unusable_password()
         user.save()
-    elif user.is_staff or user.is_superuser or hasattr(user, "customer_profile"):
+        return user, True
+    if user.is_staff or user.is_superuser or hasattr(user, "customer_profile"):
         raise ApplicationError(
             _("%(username)s is a person's account; API tokens are for service accounts only.")
             % {"username": username}
         )
+    return user, False
+
+
+@transaction.atomic
+def api_client_issue_token(*, username: str, actor: Actor) -> IssuedToken:
+    """A new API token for the exchange's service account `username`, created when missing.
+
+    A service account is not staff, cannot sign in with a password, and belongs to the
+    `API_CLIENT` role group (permission ``cases.use_intake_api``). Every call issues a new
+    token that expires after API_TOKEN_TTL_DAYS; the account's earlier tokens keep working
+    until they expire or are revoked (so a rotation deploys the new key, then revokes the
+    old). Raises ApplicationError for an existing person's account: tokens are only for
+    service accounts.
+    """
+    user, created = _service_account(username, create=True)
     user.groups.add(Group.objects.get(name=API_CLIENT))
-    token, _created = Token.objects.get_or_create(user=user)
-    return IssuedToken(user=user, key=token.key, user_created=created)
+    token, key = ApiToken.objects.create(user=user, expiry=token_ttl())
+    log.info(
+        "API token %s issued to %s by %s, expires %s",
+        token_public_id(token),
+        user.get_username(),
+        actor_label(actor),
+        token.expiry.isoformat(),
+    )
+    return IssuedToken(user=user, key=key, token=token, user_created=created)
+
+
+def api_client_tokens(*, username: str) -> list[ApiToken]:
+    """The tokens of a service account, newest first (digests and expiries, never keys)."""
+    user, _created = _service_account(username, create=False)
+    return list(ApiToken.objects.filter(user=user).order_by("-created"))
+
+
+@transaction.atomic
+def api_client_revoke_tokens(*, username: str, actor: Actor, token_id: str | None = None) -> int:
+    """Revoke (delete) the tokens of a service account: all of them, or the one whose public
+    id (the start of its digest, as listed) is `token_id`. Requests with a revoked token are
+    refused (401) from then on. Returns how many were revoked; raises ApplicationError for an
+    unknown account or a token id that names no token of it."""
+    user, _created = _service_account(username, create=False)
+    tokens = ApiToken.objects.filter(user=user)
+    if token_id is not None:
+        token_id = token_id.strip().lower()
+        if len(token_id) < 8:
+            raise ApplicationError(_("Give at least 8 characters of the token id."))
+        tokens = tokens.filter(digest__startswith=token_id)
+        if not tokens.exists():
+            raise ApplicationError(_("No such token for %(username)s.") % {"username": username})
+    return api_tokens_revoke(tokens=tokens, actor=actor)
+
+
+@transaction.atomic
+def api_tokens_revoke(*, tokens: QuerySet[ApiToken], actor: Actor) -> int:
+    """Revoke (delete) these tokens; the next request with any of them is refused (401).
+    Returns how many were revoked."""
+    revoked = [(token_public_id(t), t.user.get_username()) for t in tokens.select_related("user")]
+    tokens.delete()
+    for public_id, username in revoked:
+        log.info("API token %s of %s revoked by %s", public_id, username, actor_label(actor))
+    return len(revoked)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from channels.services.social import MentionPayload, mention_receive
 from complaints_site.common.actors import SystemActor
+from complaints_site.common.parsers import JsonTooDeepError, json_loads_bounded, too_deep_message
 
 WEBHOOK_ACTOR = SystemActor("social-webhook")
 SIGNATURE_HEADER = "X-Signature"
@@ -115,8 +115,10 @@ class InboundSocialApi(APIView):
                 headers={"WWW-Authenticate": f'{SIGNATURE_HEADER} realm="social"'},
             )
         try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, ValueError):
+            data = json_loads_bounded(body)
+        except JsonTooDeepError as exc:
+            return Response({"detail": too_deep_message(exc.limit)}, status=400)
+        except ValueError:  # UnicodeDecodeError included
             data = None
         if not isinstance(data, dict):
             return Response(

@@ -33,7 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as digests with an expiry (complaints_site/common/tokens.py).
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -334,9 +335,12 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "complaints_site.common.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON only, its nesting bounded (complaints_site/common/parsers.py); a view that takes
+    # files names its multipart parser itself. Anything else is 415.
+    "DEFAULT_PARSER_CLASSES": ["complaints_site.common.parsers.BoundedJSONParser"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "complaints_site.common.api.exception_handler",
@@ -350,6 +354,19 @@ REST_FRAMEWORK = {
 }
 # Adds POST /api/v1/bench/noop/ (authentication, then an empty 201) for bench/intake.py only.
 BENCH_NOOP_ENDPOINT = env.bool("BENCH_NOOP_ENDPOINT", default=False)
+# --- Security, issue 11 (area: API): expiring hashed tokens, JSON parse limits. -------------
+# A token issued by `issue_api_token` lives this many days; knox keeps only its SHA-512 digest.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    # The public contract: `Authorization: Token <key>`; keys stay plain hex (no prefix).
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_PREFIX": "",
+    "AUTO_REFRESH": False,
+}
+# Deepest nesting of arrays and objects a JSON body may have (ours need 2); deeper is 400.
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+# --- end of the API block. -------------------------------------------------------------------
 SPECTACULAR_SETTINGS = {
     "TITLE": "Complaints and disputes API",
     "DESCRIPTION": "The exchange's systems open and follow complaint cases here.",

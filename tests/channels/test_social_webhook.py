@@ -219,3 +219,12 @@ def test_concurrent_deliveries_store_one_row():
     assert sorted(results) == [False] * 7 + [True]
     assert SocialMention.objects.filter(post_id="race-1").count() == 1
     assert SocialMention.objects.get(post_id="race-1").status == MentionStatus.NEW
+
+
+@pytest.mark.django_db
+def test_a_mention_nested_100000_deep_is_a_400_not_a_500(client):
+    raw = b"[" * 100_000 + b"]" * 100_000
+    response = post(client, None, raw=raw)
+    assert response.status_code == 400
+    assert "nested deeper" in response.json()["detail"]
+    assert not SocialMention.objects.exists()

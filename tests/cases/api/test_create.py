@@ -119,7 +119,8 @@ def test_a_blank_key_is_bad_input(exchange):
         ({"subject": "x" * 201}, "subject"),
         ({"description": ""}, "description"),
         ({"locale": "fr"}, "locale"),
-        ({"related_transactions": ["t" * 129]}, "related_transactions"),
+        # An item's error names the item: `field.index` (a flat list of messages per key).
+        ({"related_transactions": ["t" * 129]}, "related_transactions.0"),
         ({"related_transactions": "0xabc"}, "related_transactions"),
         ({"channel": "email"}, "channel"),
         ({"channel": "staff"}, "channel"),

@@ -40,7 +40,10 @@ def test_someone_elses_case_is_404(exchange, other_exchange, customer, support_t
             response = client.get(f"{URL}{reference}/{path}")
             assert response.status_code == 404, (client, path)
             assert response.json() == {"detail": "No such case."}
-        assert client.post(f"{URL}{reference}/messages/", {"body": "hi"}).status_code == 404
+        assert (
+            client.post(f"{URL}{reference}/messages/", {"body": "hi"}, format="json").status_code
+            == 404
+        )
         upload = {"file": _txt()}
         assert client.post(f"{URL}{reference}/evidence/", upload).status_code == 404
     # Unknown and foreign look the same.
@@ -94,7 +97,9 @@ def test_messages_both_ways_and_no_internal_notes(
     relayed = exchange.post(f"{URL}{reference}/messages/", {"body": "Any news?"}, format="json")
     assert relayed.status_code == 201
     assert relayed.json()["direction"] == "inbound"
-    own = customer_client.post(f"{URL}{reference}/messages/", {"body": "Still waiting."})
+    own = customer_client.post(
+        f"{URL}{reference}/messages/", {"body": "Still waiting."}, format="json"
+    )
     assert own.status_code == 201
     assert own.json()["channel"] == "web"
     # Staff within reach reply to the customer, who is notified.
@@ -139,7 +144,10 @@ def test_staff_out_of_reach_get_404(exchange, staff, other_team):
     reference = _open(exchange)
     outsider = session_client(staff(SUPPORT_AGENT, teams=[other_team]))
     assert outsider.get(f"{URL}{reference}/").status_code == 404
-    assert outsider.post(f"{URL}{reference}/messages/", {"body": "x"}).status_code == 404
+    assert (
+        outsider.post(f"{URL}{reference}/messages/", {"body": "x"}, format="json").status_code
+        == 404
+    )
 
 
 def test_an_empty_message_is_400(exchange):

@@ -1,15 +1,9 @@
-"""The OpenAPI schema validates and documents every error; issue_api_token."""
-
-import io
+"""The OpenAPI schema validates and documents every error (tokens: test_tokens.py)."""
 
 import pytest
 import yaml
-from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
+from django.core.management import call_command
 
-from cases.roles import API_CLIENT
-from tests.cases.api.conftest import URL, body
 from tests.factories.cases import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +38,14 @@ def test_the_cases_api_schema_has_no_warnings():
 @pytest.mark.parametrize(
     ("path", "method", "statuses"),
     [
-        ("/api/v1/cases/", "post", {"200", "201", "400", "401", "403", "409", "429"}),
-        ("/api/v1/cases/", "get", {"200", "401", "429"}),
+        ("/api/v1/cases/", "post", {"200", "201", "400", "401", "403", "409", "415", "429"}),
+        ("/api/v1/cases/", "get", {"200", "400", "401", "429"}),
         ("/api/v1/cases/{reference}/", "get", {"200", "401", "404", "429"}),
         ("/api/v1/cases/{reference}/messages/", "get", {"200", "401", "404", "429"}),
         (
             "/api/v1/cases/{reference}/messages/",
             "post",
-            {"201", "400", "401", "403", "404", "409", "429"},
+            {"201", "400", "401", "403", "404", "409", "415", "429"},
         ),
         (
             "/api/v1/cases/{reference}/evidence/",
@@ -100,37 +94,3 @@ def test_schema_and_docs_are_served_to_signed_in_callers_only(client, exchange):
     client.force_login(UserFactory(username="reader"))
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
-
-
-def test_issue_api_token_creates_a_service_account_and_its_token_works(db):
-    out, err = io.StringIO(), io.StringIO()
-    call_command("issue_api_token", "exchange-backend", stdout=out, stderr=err)
-    key = out.getvalue().strip()
-    user = get_user_model().objects.get(username="exchange-backend")
-    assert Token.objects.get(user=user).key == key
-    assert not user.is_staff
-    assert not user.has_usable_password()
-    assert list(user.groups.values_list("name", flat=True)) == [API_CLIENT]
-    assert "Created" in err.getvalue()
-
-    # A second run prints the same token and creates nothing.
-    again = io.StringIO()
-    call_command("issue_api_token", "exchange-backend", stdout=again, stderr=io.StringIO())
-    assert again.getvalue().strip() == key
-    assert get_user_model().objects.filter(username="exchange-backend").count() == 1
-
-    from rest_framework.test import APIClient
-
-    from tests.factories.cases import make_team
-
-    make_team("support", "Support")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert client.post(URL, body(), format="json").status_code == 201
-
-
-def test_issue_api_token_refuses_a_staff_account(staff):
-    person = staff(None, username="dana")
-    with pytest.raises(CommandError, match="service accounts"):
-        call_command("issue_api_token", "dana", stdout=io.StringIO())
-    assert not Token.objects.filter(user=person).exists()
