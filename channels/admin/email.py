@@ -8,20 +8,22 @@ user with the change permission, through the service.
 
 from __future__ import annotations
 
+import io
 import logging
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin import ReadOnlyAdminMixin
+from cases.scanning import ScannerUnavailable, scan_bytes
 from cases.selectors import case_list_for_staff
 from cases.services.events import case_event_record
 from channels.models import InboundEmail, InboundEmailStatus
@@ -126,13 +128,36 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def raw_view(self, request: HttpRequest, pk: int) -> FileResponse:
-        """The raw bytes as a download, for staff who may see this message (and its case)."""
+    def raw_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The raw bytes as a download, for staff who may see this message (and its case).
+
+        The raw mail carries its attachments, so it is scanned before it is handed out, whatever
+        happened at intake (a quarantined message was never scanned; the scanner may have been
+        down): malware, or no verdict from a configured scanner, is refused with a message."""
         inbound = get_object_or_404(InboundEmail.objects.select_related("case"), pk=pk)
         if not self.has_view_permission(request, inbound):
             raise PermissionDenied
         if inbound.case_id and not policies.may_reach_case(request.user, inbound.case):
             raise PermissionDenied
+        with inbound.raw.open("rb") as handle:
+            content = handle.read()
+        back = reverse("admin:intake_channels_inboundemail_change", args=[inbound.pk])
+        try:
+            verdict = scan_bytes(content)
+        except ScannerUnavailable:
+            messages.error(
+                request,
+                _("The message could not be checked for viruses just now. Try again later."),
+            )
+            return redirect(back)
+        if verdict.infected:
+            log.warning("inbound email %s raw download refused: malware", inbound.pk)
+            messages.error(
+                request,
+                _("The message contains malware (%(signature)s) and cannot be downloaded.")
+                % {"signature": verdict.signature},
+            )
+            return redirect(back)
         if inbound.case_id:
             case_event_record(
                 case=inbound.case,
@@ -143,7 +168,7 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         else:
             log.info("inbound email %s raw downloaded by user %s", inbound.pk, request.user.pk)
         response = FileResponse(
-            inbound.raw.open("rb"),
+            io.BytesIO(content),
             as_attachment=True,
             filename=f"inbound-email-{inbound.pk}.eml",
             content_type="message/rfc822",

@@ -13,6 +13,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -247,6 +248,36 @@ def test_a_web_page_attached_to_mail_is_stored_as_text_and_downloaded_as_txt(
     assert attachment.original_name == "receipt.html"
     assert attachment.download_name == "receipt.txt"
     assert attachment.file.name.endswith(".txt")
+
+
+def _raw_download(client, inbound):
+    client.force_login(
+        get_user_model().objects.create_superuser("root", "root@example.com", "pw-for-tests-1")
+    )
+    return client.get(reverse("admin:intake_channels_inboundemail_raw", args=[inbound.pk]))
+
+
+def test_the_raw_mail_with_malware_is_not_handed_out(clamd, client):
+    inbound = take(_mail(files.EICAR))
+    response = _raw_download(client, inbound)
+    assert response.status_code == 302
+    assert "Content-Disposition" not in response
+    assert "malware" in " ".join(m.message for m in get_messages(response.wsgi_request))
+
+
+def test_the_raw_mail_is_not_handed_out_while_the_scanner_is_down(scanner_down, client):
+    inbound = take(_mail(b"order 7781 filled at 61,200"))
+    response = _raw_download(client, inbound)
+    assert response.status_code == 302
+    assert "Content-Disposition" not in response
+
+
+def test_a_clean_raw_mail_is_downloaded(clamd, client):
+    inbound = take(_mail(b"order 7781 filled at 61,200"))
+    response = _raw_download(client, inbound)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"Withdrawal stuck" in b"".join(response.streaming_content)
 
 
 # --- Deploy check -----------------------------------------------------------------------

@@ -28,4 +28,6 @@ ZH = {
     "malware found": "发现的恶意软件",
     "Malware scan": "恶意软件扫描",
     "The file is kept but cannot be downloaded or shown.": "该文件已保留，但不能下载或显示。",
+    "The message could not be checked for viruses just now. Try again later.": "暂时无法对该邮件进行病毒检查，请稍后再试。",
+    "The message contains malware (%(signature)s) and cannot be downloaded.": "该邮件含有恶意软件（%(signature)s），不能下载。",
 }
