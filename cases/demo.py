@@ -22,8 +22,9 @@ from django.utils import timezone
 from cases import roles
 from cases.demo_routing import seed_routing_rules
 from cases.enums import CaseState, Category, Channel, Locale, Priority, ResponsibilityParty
-from cases.models import Case, CustomerProfile, StaffProfile, Team
+from cases.models import Case, ConflictDeclaration, CustomerProfile, StaffProfile, Team
 from cases.models.case import lifecycle_edges
+from cases.models.recusal import ConflictKind
 from cases.services.assignment import (
     case_assign,
     staff_profile_ensure,
@@ -39,6 +40,7 @@ from cases.services.intake import (
     message_post_staff,
 )
 from cases.services.lifecycle import case_transition
+from cases.services.recusal import conflict_declaration_submit
 from complaints_site.common.actors import SystemActor
 
 ACTOR = SystemActor("seed_demo")
@@ -1594,4 +1596,31 @@ def demo_seed() -> SeedResult:
         with transaction.atomic():
             case = _seed_case(spec, users=users, teams=teams, now=now)
         result.cases_created.append(case.reference)
+    with transaction.atomic():
+        _seed_conflict(users)
     return result
+
+
+# A conflict the specialist declares: a relative's account on the Security team's takeover case.
+# It bars them from that case at once and waits for review, so the `compliance` login finds a
+# declaration to review and a recusal it may override (four eyes: never its own).
+DEMO_CONFLICT = {
+    "staff": "specialist",
+    "exchange_account_id": "UID33094418",
+    "related_party": "S. Okonkwo, brother-in-law",
+    "details": "My sister's husband trades on the exchange under this account.",
+}
+
+
+def _seed_conflict(users: dict[str, Any]) -> None:
+    staff = users[DEMO_CONFLICT["staff"]]
+    if ConflictDeclaration.objects.filter(staff=staff).exists():
+        return
+    conflict_declaration_submit(
+        staff=staff,
+        actor=staff,
+        kind=ConflictKind.RELATIONSHIP,
+        exchange_account_id=DEMO_CONFLICT["exchange_account_id"],
+        related_party=DEMO_CONFLICT["related_party"],
+        details=DEMO_CONFLICT["details"],
+    )

@@ -212,3 +212,17 @@ def test_the_investigation_screens_have_something_to_show():
     assert Evidence.objects.filter(is_sensitive=True).exists()
     assert not User.objects.get(username="agent").has_perm("cases.view_sensitive_evidence")
     assert User.objects.get(username="lead").has_perm("cases.view_sensitive_evidence")
+
+
+def test_the_demo_has_a_declared_conflict_for_compliance_to_review():
+    """The specialist's declaration bars them from the account's case at once and waits for a
+    compliance officer (never the declarant) to review it."""
+    from cases.demo import DEMO_CONFLICT
+    from cases.models import CaseRecusal, ConflictDeclaration
+
+    seed()
+    declaration = ConflictDeclaration.objects.get()
+    assert declaration.staff.username == DEMO_CONFLICT["staff"]
+    recusal = CaseRecusal.objects.get()
+    assert recusal.user == declaration.staff
+    assert recusal.case.complainant_account_id == DEMO_CONFLICT["exchange_account_id"]
