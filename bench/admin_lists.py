@@ -248,7 +248,7 @@ def run(ids: dict, size: int, requests: int) -> list[tuple]:
     from django.test import Client
     from django.urls import reverse
 
-    from cases.audit_selectors import HistoryFilters, history_search
+    from cases.selectors.audit import HistoryFilters, history_search
 
     users = get_user_model().objects.in_bulk([ids["admin"], ids["auditor"], ids["agent"]])
     clients = {}

@@ -178,8 +178,8 @@ def count_queries(fn) -> tuple[object, int]:
 
 
 def pull(case, handler, account_id: str, start, end) -> dict:
-    from cases.gateway.demo import DemoExchangeGateway
     from cases.services.snapshots import snapshot_pull
+    from demo.gateway import DemoExchangeGateway
 
     gateway = DemoExchangeGateway()
     times, queries, evidence = [], 0, None
@@ -318,7 +318,7 @@ def run(ids: dict, records: list[int], requests: int) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from cases.admin_investigation import SNAPSHOT_ROWS_PER_PAGE
+    from cases.admin.investigation import SNAPSHOT_ROWS_PER_PAGE
     from cases.models import Case, CaseEvent
 
     users = get_user_model().objects.in_bulk([ids["handler"], ids["admin"]])

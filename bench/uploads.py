@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/uploads.py [--repeat 3]
 
-Runs `cases.uploads.check_upload` (content check, pixel budget, re-encoding; no scanner, no
+Runs `cases.lib.uploads.check_upload` (content check, pixel budget, re-encoding; no scanner, no
 database) on images built in memory: a real-sized screenshot, and "pixel floods" — images of
 many pixels that compress to a small file (one colour), the shape that made a 131 KB upload
 cost 0.8 s of CPU. Prints file size, pixels, the outcome and the best time of `--repeat` runs.
@@ -27,7 +27,7 @@ django.setup()
 
 from PIL import Image  # noqa: E402
 
-from cases.uploads import check_upload  # noqa: E402
+from cases.lib.uploads import check_upload  # noqa: E402
 from complaints_site.common.exceptions import ApplicationError  # noqa: E402
 
 

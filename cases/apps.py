@@ -25,4 +25,4 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="cases.sync_roles")
         # Registers the deploy check that a malware scanner is configured.
-        from cases import scanning  # noqa: F401
+        from cases.lib import scanning  # noqa: F401

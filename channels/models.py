@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.storage import evidence_storage
+from cases.lib.storage import evidence_storage
 from complaints_site.common.history import (
     append_only_triggers,
     audited_history,

@@ -42,7 +42,7 @@ def _empty_evidence_folder():
     yield
     from django.core.files.storage import FileSystemStorage
 
-    from cases.storage import evidence_storage
+    from cases.lib.storage import evidence_storage
 
     storage = evidence_storage()
     if isinstance(storage, FileSystemStorage):

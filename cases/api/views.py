@@ -44,7 +44,7 @@ from cases.api.serializers import (
 )
 from cases.models import Case, EvidenceKind
 from cases.policies import is_active_staff, may_reach_case
-from cases.selectors import case_get_for_api, case_list_for_api, messages_public_for_case
+from cases.selectors.cases import case_get_for_api, case_list_for_api, messages_public_for_case
 from cases.services.api_intake import intake_submit_idempotent, request_fingerprint
 from cases.services.cases import normalize_email
 from cases.services.evidence import evidence_add

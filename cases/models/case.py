@@ -26,7 +26,7 @@ from cases.enums import (
     Priority,
     ResponsibilityParty,
 )
-from cases.policies import TransitionPermission
+from cases.policies.access import TransitionPermission
 from complaints_site.common.history import audited_history, make_history_append_only
 
 S = CaseState
@@ -120,7 +120,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"))
     # A complaint (a statement of dissatisfaction, MiCA RTS 2025/294) starts the regulatory
-    # clocks; a plain query does not. Set at intake by `cases.classification`; staff change it
+    # clocks; a plain query does not. Set at intake by `cases.lib.classification`; staff change it
     # only with a recorded reason (`case_set_complaint_flag`).
     is_complaint = models.BooleanField(_("complaint (not a plain query)"), default=True)
     classification_note = models.CharField(_("classification"), max_length=300, blank=True)

@@ -1,6 +1,6 @@
 """Evidence: every file or record a case relies on, from any channel.
 
-Files live in the private evidence storage (`cases.storage`), never under the public media
+Files live in the private evidence storage (`cases.lib.storage`), never under the public media
 root; they are served only by a permission-checked download view that logs every download.
 The SHA-256 is of the stored bytes (for images, the re-encoded ones; the original's hash is
 kept too), so a referral bundle can prove a file has not changed.
@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.storage import evidence_storage
+from cases.lib.storage import evidence_storage
 from complaints_site.common.history import audited_history, make_history_append_only, no_truncate
 
 

@@ -1,7 +1,7 @@
 """The demo exchange: a small synthetic ledger in our own database.
 
 It stands in for the exchange's systems behind the demo gateway adapter
-(`cases.gateway.demo.DemoExchangeGateway`), so that `make run` shows investigations with real
+(`demo.gateway.DemoExchangeGateway`), so that `make run` shows investigations with real
 records: orders, trades, deposits, withdrawals, logins, account operations, freezes and prices.
 In production the HTTP adapter talks to the exchange instead and these tables stay empty.
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.enums import Channel, Locale
+from cases.lib.redaction import LABELS
 from cases.models import Case, EvidenceKind, IdempotencyKey
 from cases.portal.forms import (
     ComplaintForm,
@@ -41,8 +42,7 @@ from cases.portal.services import (
     reply_form_token,
     reply_submit_once,
 )
-from cases.redaction import LABELS
-from cases.selectors import (
+from cases.selectors.cases import (
     case_get_for_customer,
     case_list_for_customer,
     evidence_list_for_customer,

@@ -1,7 +1,7 @@
 """Adding evidence to a case and opening it, with limits, hashes, a malware scan and a log of
 every download.
 
-Scanning (`cases.scanning`, ClamAV): every file a user sends (uploads from the portal, the API
+Scanning (`cases.lib.scanning`, ClamAV): every file a user sends (uploads from the portal, the API
 and staff, mail attachments) and the raw mail that carried them is scanned before it is stored.
 - Infected upload or attachment: refused ("infected"), recorded as an `evidence.refused` event
   (signature, hash, channel; no name or content) and logged; nothing is stored.
@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
+from cases.lib.scanning import SKIPPED, ScannerUnavailable, scan_bytes
+from cases.lib.uploads import check_upload, clean_filename, refuse
 from cases.models import (
     Case,
     Evidence,
@@ -35,10 +37,8 @@ from cases.models import (
     Relevance,
     ScanStatus,
 )
-from cases.scanning import SKIPPED, ScannerUnavailable, scan_bytes
 from cases.services.events import case_event_record
 from cases.services.recusal import staff_write
-from cases.uploads import check_upload, clean_filename, refuse
 from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -147,7 +147,7 @@ def evidence_add(
     """Store one file as evidence of `case`.
 
     Files from users (uploads, mail attachments) are checked by content and name
-    (`cases.uploads`; a web page attached to a mail is kept as inert text) and count against
+    (`cases.lib.uploads`; a web page attached to a mail is kept as inert text) and count against
     the per-case limits; records we generate (raw mail, chat transcripts) are stored as given
     with `content_type`. Users' files and raw mail are scanned for malware first (see the
     module's docstring). The case row is locked so that two concurrent uploads cannot both slip

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
-from cases.classification import classify_submission
 from cases.enums import CaseState, Category, Channel, Locale, Priority
+from cases.lib.classification import classify_submission
+from cases.lib.redaction import LABELS, redact_secrets
 from cases.models import (
     Case,
     CustomerProfile,
@@ -32,7 +33,6 @@ from cases.models import (
     MessageDirection,
     Team,
 )
-from cases.redaction import LABELS, redact_secrets
 from cases.services.cases import case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add

@@ -23,13 +23,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cases.lib.reply_tokens import reply_address
 from cases.models import (
     Case,
     Notification,
     NotificationChannel,
     NotificationStatus,
 )
-from cases.reply_tokens import reply_address
 from complaints_site.common.actors import Actor
 from complaints_site.common.history import stamp
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.enums import CaseState
 from cases.models import Case, QualityReview, ReviewStatus
-from cases.recusal_rules import reviewer_conflict
+from cases.policies.recusal import reviewer_conflict
 from cases.services.recusal import recusal_check
 from complaints_site.common.actors import Actor
 from complaints_site.common.exceptions import (

@@ -41,7 +41,7 @@ from cases.models import (
     RecusalCheck,
     StaffProfile,
 )
-from cases.recusal_rules import RULES, Conflict, recusal_conflicts
+from cases.policies.recusal import RULES, Conflict, recusal_conflicts
 from cases.services.events import case_event_record
 from complaints_site.common.actors import Actor, SystemActor, actor_label
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError

@@ -1,6 +1,6 @@
 """Live chat: a portal user talks to a support agent; the agent may turn the chat into a case.
 
-Text is redacted (`cases.redaction.redact_secrets`) before it is stored; messages are
+Text is redacted (`cases.lib.redaction.redact_secrets`) before it is stored; messages are
 append-only (a database trigger refuses updates and deletes on PostgreSQL), so the transcript
 is the record. Every save of a `ChatSession` is stamped with its actor and reason.
 A chat becomes a case only through `cases.services.intake.intake_submit` (channel ``chat``),
@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.enums import Category, Channel, Locale
+from cases.lib.redaction import redact_secrets
 from cases.models import Case, EvidenceKind
-from cases.redaction import redact_secrets
 from cases.services.evidence import evidence_add
 from cases.services.intake import IntakeSubmission, intake_submit
 from channels.models import ChatAgentPresence, ChatMessage, ChatSender, ChatSession, ChatStatus

@@ -33,8 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.enums import Channel
+from cases.lib.reply_tokens import references_from_reply_addresses
 from cases.models import Case, EvidenceKind, Message, Notification
-from cases.reply_tokens import references_from_reply_addresses
 from cases.services.cases import normalize_email
 from cases.services.evidence import evidence_add
 from cases.services.intake import (

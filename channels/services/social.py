@@ -25,8 +25,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.enums import Category, Channel, Locale
+from cases.lib.redaction import redact_secrets
 from cases.models import EvidenceKind
-from cases.redaction import redact_secrets
 from cases.services.evidence import evidence_add
 from cases.services.intake import IntakeSubmission, intake_submit
 from channels.models import MentionStatus, SocialMention

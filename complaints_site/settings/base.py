@@ -9,7 +9,7 @@ from decimal import Decimal
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from cases.storage import evidence_storage_settings
+from cases.lib.storage import evidence_storage_settings
 from complaints_site.env import BASE_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "channels",
     "arbitration",
     "education",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -409,7 +410,7 @@ EXCHANGE_GATEWAY = env.str(
     "EXCHANGE_GATEWAY",
     default="cases.gateway.http.HttpExchangeGateway"
     if EXCHANGE_GATEWAY_URL
-    else "cases.gateway.demo.DemoExchangeGateway",
+    else "demo.gateway.DemoExchangeGateway",
 )
 EXCHANGE_GATEWAY_KEY_ID = env.str("EXCHANGE_GATEWAY_KEY_ID", default="complaints")
 EXCHANGE_GATEWAY_SECRET = env.str("EXCHANGE_GATEWAY_SECRET", default="")

@@ -5,7 +5,7 @@ from guardian.shortcuts import get_perms
 
 from cases import roles
 from cases.models import CaseEvent
-from cases.selectors import case_get_for_staff, case_list_for_staff
+from cases.selectors.cases import case_get_for_staff, case_list_for_staff
 from cases.services.assignment import case_assign, team_member_add, team_member_remove
 from cases.services.lifecycle import case_transition
 from complaints_site.common.exceptions import (
@@ -118,7 +118,7 @@ def test_closed_case_cannot_be_reassigned(case_factory, team, staff):
 
 
 def test_search_is_exact_and_normalised(case_factory, staff):
-    from cases.selectors import case_search
+    from cases.selectors.cases import case_search
 
     case = case_factory(complainant_email="Mixed.Case@Example.COM", related_transactions=["0xTX9"])
     other = case_factory()
@@ -138,7 +138,7 @@ def test_search_is_exact_and_normalised(case_factory, staff):
 
 
 def test_history_rows_are_readable(case_factory, team, staff, django_assert_max_num_queries):
-    from cases.selectors import case_history_for_staff
+    from cases.selectors.cases import case_history_for_staff
     from cases.services.cases import case_update_triage
 
     handler = staff(roles.CASE_HANDLER, username="dana")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.classification import classify_submission
+from cases.lib.classification import classify_submission
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from cases.gateway.demo import DemoExchangeGateway
 from cases.gateway.port import (
     ActionRequest,
     GatewayIntegrityError,
@@ -20,6 +19,7 @@ from cases.models import (
     LedgerRecord,
     LedgerRecordKind,
 )
+from demo.gateway import DemoExchangeGateway
 
 pytestmark = pytest.mark.django_db
 

@@ -53,7 +53,7 @@ def test_submit_registers_once_with_reference_message_and_acknowledgement(
     assert opened.data["team"] == "support"
     assert opened.data["classification"].startswith("complaint")
     # The team reaches the case at once, through its group's object permissions.
-    from cases.selectors import case_list_for_staff
+    from cases.selectors.cases import case_list_for_staff
 
     agent = make_staff("Support agent", teams=[case.team])
     assert case_list_for_staff(user=agent).filter(pk=case.pk).exists()

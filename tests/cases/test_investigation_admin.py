@@ -268,7 +268,7 @@ def test_snapshot_pull_freezes_the_records_and_the_evidence_page_shows_them(clie
 
 
 def test_a_big_snapshot_is_paged_per_kind(client, handler, case, django_assert_max_num_queries):
-    from cases.admin_investigation import SNAPSHOT_ROWS_PER_PAGE
+    from cases.admin.investigation import SNAPSHOT_ROWS_PER_PAGE
 
     account = LedgerAccount.objects.get(account_id=ACCOUNT)
     LedgerRecord.objects.bulk_create(

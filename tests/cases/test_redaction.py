@@ -2,7 +2,7 @@
 
 import pytest
 
-from cases.redaction import redact_secrets
+from cases.lib.redaction import redact_secrets
 
 SEED_12 = "legal winner thank year wave sausage worth useful legal winner thank yellow"
 SEED_24 = " ".join(["abandon"] * 23 + ["art"])

@@ -17,7 +17,7 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import scanning
+from cases.lib import scanning
 from cases.models import CaseEvent, Evidence, EvidenceKind, ScanStatus
 from cases.services.evidence import evidence_add, evidence_open, evidence_rescan_held
 from channels.models import InboundEmailStatus
@@ -113,7 +113,7 @@ def test_the_scanner_down_refuses_an_upload_with_try_again_later(scanner_down):
 
 
 def test_no_scanner_configured_stores_unscanned_with_a_warning(no_scanner, caplog):
-    with caplog.at_level(logging.WARNING, logger="cases.scanning"):
+    with caplog.at_level(logging.WARNING, logger="cases.lib.scanning"):
         evidence = _upload(make_case(), b"plain words")
     assert evidence.scan_status == ScanStatus.SKIPPED
     assert not evidence.is_held

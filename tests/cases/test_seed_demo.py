@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cases import demo
 from cases.enums import CaseState, Channel
 from cases.models import (
     Case,
@@ -21,6 +20,7 @@ from cases.models import (
     TeamMembership,
 )
 from channels.models import ChatSession, InboundEmail, SocialMention
+from demo import seed as demo
 
 pytestmark = pytest.mark.django_db
 
@@ -217,8 +217,8 @@ def test_the_investigation_screens_have_something_to_show():
 def test_the_demo_has_a_declared_conflict_for_compliance_to_review():
     """The specialist's declaration bars them from the account's case at once and waits for a
     compliance officer (never the declarant) to review it."""
-    from cases.demo import DEMO_CONFLICT
     from cases.models import CaseRecusal, ConflictDeclaration
+    from demo.seed import DEMO_CONFLICT
 
     seed()
     declaration = ConflictDeclaration.objects.get()

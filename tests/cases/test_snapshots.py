@@ -12,7 +12,6 @@ from django.utils import timezone
 from cases import roles
 from cases.enums import CaseState
 from cases.gateway import RECORD_FIELDS, GatewayUnavailable, RecordKind
-from cases.gateway.demo import DemoExchangeGateway
 from cases.models import (
     CaseEvent,
     Evidence,
@@ -28,6 +27,7 @@ from complaints_site.common.exceptions import (
     PermissionDeniedError,
     ServiceUnavailableError,
 )
+from demo.gateway import DemoExchangeGateway
 from tests.cases.lifecycle_paths import path_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

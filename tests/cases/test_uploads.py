@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from cases.uploads import check_upload, clean_filename
+from cases.lib.uploads import check_upload, clean_filename
 from complaints_site.common.exceptions import ApplicationError, PayloadTooLargeError
 from tests.cases import files
 

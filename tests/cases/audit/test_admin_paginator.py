@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from cases.admin_paginator import CappedCountPaginator
+from cases.admin.paginator import CappedCountPaginator
 from cases.models import Case
 from cases.roles import CASE_HANDLER
-from cases.selectors import case_list_for_staff
+from cases.selectors.cases import case_list_for_staff
 
 pytestmark = pytest.mark.django_db
 

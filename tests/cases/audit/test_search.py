@@ -15,8 +15,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.audit_selectors import HistoryFilters, history_export_rows, history_search
 from cases.models import Case, CaseEvent
+from cases.selectors.audit import HistoryFilters, history_export_rows, history_search
 from tests.cases.audit.conftest import copies_of_history
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.audit_selectors import audit_sources, case_timeline_for_auditor
 from cases.models import Case, CaseEvent
+from cases.selectors.audit import audit_sources, case_timeline_for_auditor
 from tests.cases.audit.conftest import copies_of_history
 
 pytestmark = pytest.mark.django_db

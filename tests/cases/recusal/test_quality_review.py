@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CheckOutcome, QualityReview, RecusalCheck
-from cases.recusal_rules import REVIEWER_IS_HANDLER
+from cases.policies.recusal import REVIEWER_IS_HANDLER
 from cases.services.quality import (
     quality_review_assign,
     quality_review_complete,

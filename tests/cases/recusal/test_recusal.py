@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseEvent, CaseRecusal, CheckOutcome, RecusalCheck
-from cases.recusal_rules import (
+from cases.policies.recusal import (
     OWN_ACCOUNT,
     RELATED_PARTY,
     REVIEWER_IS_HANDLER,
@@ -14,7 +14,7 @@ from cases.recusal_rules import (
     recusal_conflicts,
     reviewer_conflict,
 )
-from cases.selectors import case_list_for_staff
+from cases.selectors.cases import case_list_for_staff
 from cases.services.assignment import case_assign, staff_profile_ensure
 from cases.services.lifecycle import case_transition
 from cases.services.recusal import (

@@ -22,9 +22,9 @@ from cases.models import (
     Message,
     RecusalCheck,
 )
-from cases.recusal_rules import RELATED_PARTY
+from cases.policies.recusal import RELATED_PARTY
 from cases.roles import CASE_HANDLER, TEAM_LEAD
-from cases.selectors import case_list_for_staff
+from cases.selectors.cases import case_list_for_staff
 from cases.services.assignment import case_assign
 from cases.services.cases import case_update_triage
 from cases.services.consultations import consultation_request

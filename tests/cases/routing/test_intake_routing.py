@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, CaseEvent, RoutingRule
-from cases.selectors import case_list_for_staff
+from cases.selectors.cases import case_list_for_staff
 from cases.services.intake import intake_submit
 from cases.services.routing import routing_rule_save
 from tests.cases.routing.helpers import make_handler

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, RoutingRule
-from cases.selectors_routing import queue_overview_for_lead
+from cases.selectors.routing import queue_overview_for_lead
 from cases.services.intake import message_post_staff
 from tests.cases.admin_helpers import changelist_url, listed_pks
 from tests.cases.routing.helpers import make_handler, make_led_team

@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from cases.enums import Channel
+from cases.lib.reply_tokens import reply_address
 from cases.models import Notification, NotificationChannel
-from cases.reply_tokens import reply_address
 from cases.services.intake import IntakeSubmission, intake_submit
 from channels.models import InboundEmailSource
 from channels.services.email import inbound_email_process

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from cases.lib.reply_tokens import reference_from_token, reply_address, reply_token
 from cases.models import Message
-from cases.reply_tokens import reference_from_token, reply_address, reply_token
 from cases.services.lifecycle import case_transition
 from channels.adapters.mail_auth import sender_authentication
 from channels.models import InboundEmail, InboundEmailSource, InboundEmailStatus

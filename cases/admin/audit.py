@@ -22,7 +22,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.audit_selectors import (
+from cases.models import Case
+from cases.selectors.audit import (
     TIMELINE_PAGE_SIZE,
     Cursor,
     HistoryFilters,
@@ -33,7 +34,6 @@ from cases.audit_selectors import (
     history_export_rows,
     history_search,
 )
-from cases.models import Case
 
 
 def _require_auditor(request: HttpRequest) -> None:

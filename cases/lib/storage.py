@@ -53,7 +53,7 @@ def evidence_storage_settings(value: str, *, base_dir) -> dict:
             },
         }
     return {
-        "BACKEND": "cases.storage.PrivateFileSystemStorage",
+        "BACKEND": "cases.lib.storage.PrivateFileSystemStorage",
         "OPTIONS": {
             "location": value or str(base_dir / "var" / "evidence"),
             "file_permissions_mode": FILE_MODE,

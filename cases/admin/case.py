@@ -17,9 +17,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from cases import admin_investigation, admin_views, audit_views, policies
-from cases.admin_paginator import CappedCountPaginator
-from cases.admin_routing import CaseRoutingAdminMixin
+from cases import policies
+from cases.admin import audit as audit_views
+from cases.admin import case_views as admin_views
+from cases.admin import investigation as admin_investigation
+from cases.admin.paginator import CappedCountPaginator
+from cases.admin.routing import CaseRoutingAdminMixin
 from cases.enums import CaseState, ResponsibilityParty
 from cases.models import (
     Case,
@@ -30,7 +33,7 @@ from cases.models import (
     Team,
     TeamMembership,
 )
-from cases.selectors import (
+from cases.selectors.cases import (
     case_get_for_staff,
     case_history_for_staff,
     case_list_for_staff,
@@ -93,7 +96,7 @@ class RecusalScopedAdminMixin:
     recusal reaches the auditor's screens as it reaches every other read."""
 
     def get_queryset(self, request: HttpRequest):
-        from cases.audit_selectors import case_column, exclude_recused
+        from cases.selectors.audit import case_column, exclude_recused
 
         queryset = super().get_queryset(request)  # type: ignore[misc]
         return exclude_recused(queryset, user=request.user, case_path=case_column(self.model))
@@ -651,13 +654,3 @@ class StaffProfileAdmin(admin.ModelAdmin):
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f != "user"}
         saved = staff_profile_ensure(user=obj.user, actor=request.user, **fields)
         obj.pk = saved.pk
-
-
-# The outbox and the conflicts-of-interest screens live in their own modules; importing them
-# here registers them with the one admin entry point.
-from cases import (  # noqa: E402, F401
-    admin_api_tokens,
-    admin_consultations,
-    admin_outbox,
-    admin_recusal,
-)

@@ -26,8 +26,8 @@ from django.utils.translation import ngettext
 
 from cases import policies
 from cases.models import Case, RoutingRule, Team, TeamMembership
-from cases.selectors import handler_list
-from cases.selectors_routing import (
+from cases.selectors.cases import handler_list
+from cases.selectors.routing import (
     leads_a_team,
     may_see_queues,
     queue_overview_for_lead,

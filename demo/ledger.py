@@ -1,5 +1,5 @@
 """The demo exchange's ledger: what the exchange's systems would show for the accounts of the
-demo cases (`cases.demo.CASES`), so that an investigation in `make run` pulls real records.
+demo cases (`demo.seed.CASES`), so that an investigation in `make run` pulls real records.
 
 Every account gets a quiet background history (opening, KYC, a deposit, logins, a few spot
 trades) well before its first incident, and the cases that name an exchange event get the
@@ -32,7 +32,7 @@ from cases.models import (
 )
 
 if TYPE_CHECKING:
-    from cases.demo import DemoCase
+    from demo.seed import DemoCase
 
 K = LedgerRecordKind
 DEFAULT_KINDS = [RecordKind.DEPOSITS.value, RecordKind.WITHDRAWALS.value, RecordKind.TRADES.value]
@@ -1627,7 +1627,7 @@ def _incident(spec: DemoCase) -> _Incident | None:
 
 
 def _received(spec: DemoCase, now: datetime) -> datetime:
-    from cases.demo import received_at
+    from demo.seed import received_at
 
     return received_at(spec, now=now).astimezone(UTC)
 
@@ -1660,7 +1660,7 @@ def incident_kinds(spec: DemoCase) -> list[str]:
 def _plan(now: datetime) -> tuple[dict[str, _Book], dict[str, datetime], list[tuple]]:
     """Every account's records and prices; prices carry the (kind, record id) of their
     incident's first record, so they are written only with it."""
-    from cases.demo import CASES
+    from demo.seed import CASES
 
     by_account: dict[str, list[DemoCase]] = {}
     for spec in CASES:
@@ -1689,7 +1689,7 @@ def _plan(now: datetime) -> tuple[dict[str, _Book], dict[str, datetime], list[tu
 
 
 def ledger_seed(*, now: datetime) -> int:
-    """Create whatever of the demo ledger is missing for the accounts of `cases.demo.CASES`;
+    """Create whatever of the demo ledger is missing for the accounts of `demo.seed.CASES`;
     never change what exists. Returns the number of rows created (accounts, records, prices)."""
     books, opened, prices = _plan(now)
     with transaction.atomic():

@@ -16,8 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.admin import ReadOnlyAdminMixin, RecusalScopedAdminMixin
-from cases.audit_selectors import recused_case_ids
+from cases.admin.case import ReadOnlyAdminMixin, RecusalScopedAdminMixin
 from cases.models import (
     CaseRecusal,
     ConflictDeclaration,
@@ -25,6 +24,7 @@ from cases.models import (
     QualityReview,
     RecusalCheck,
 )
+from cases.selectors.audit import recused_case_ids
 from cases.services.quality import quality_review_complete
 from cases.services.recusal import (
     OVERRIDE_REASON_MIN_LENGTH,

@@ -15,10 +15,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.admin import ReadOnlyAdminMixin
-from cases.audit_selectors import recused_case_ids
+from cases.admin.case import ReadOnlyAdminMixin
 from cases.models import Consultation, ConsultationStatus
-from cases.selectors import case_list_for_staff
+from cases.selectors.audit import recused_case_ids
+from cases.selectors.cases import case_list_for_staff
 
 
 def consultation_list_for_staff(*, user: Any) -> QuerySet[Consultation]:

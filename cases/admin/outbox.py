@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cases import policies
-from cases.admin import ReadOnlyAdminMixin, RecusalScopedAdminMixin
+from cases.admin.case import ReadOnlyAdminMixin, RecusalScopedAdminMixin
 from cases.models import Notification
 
 

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from cases import policies
 from cases.enums import Channel
+from cases.lib.redaction import LABELS
 from cases.models import Case, Evidence, MessageDirection
-from cases.redaction import LABELS
-from cases.selectors import (
+from cases.selectors.cases import (
     case_get_for_staff,
     evidence_get_for_staff,
     evidence_list_for_staff,
@@ -97,7 +97,7 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         }
         for message in messages_for_staff(case=case)
     ]
-    from cases.admin_investigation import investigation_context
+    from cases.admin.investigation import investigation_context
 
     sensitive_ok = policies.may_view_sensitive(user)
     items = list(evidence_list_for_staff(case=case))

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cases.demo import DEMO_PASSWORD, USERS, demo_seed
+from demo.seed import DEMO_PASSWORD, USERS, demo_seed
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         result = demo_seed()
         # The channels' demo (mail, chat, social) goes through their own services, which sit
         # on top of cases; the command is the one place that knows both.
-        from channels.demo import channels_demo_seed
+        from demo.channels import channels_demo_seed
 
         channels_demo_seed()
         elapsed = time.monotonic() - started

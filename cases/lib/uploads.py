@@ -15,7 +15,8 @@ so its markup is stored as inert plain text (`.txt`, `text/plain`) and never ser
 
 The stored extension and content type come from the verified content, never from the user; the
 user's name is kept only cleaned, for display (`Evidence.download_name` pairs its stem with the
-verified extension). Malware scanning is `cases.scanning`, run by `evidence_add` after this check.
+verified extension). Malware scanning is `cases.lib.scanning`, run by `evidence_add` after this
+check.
 """
 
 from __future__ import annotations

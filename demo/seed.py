@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import roles
-from cases.demo_routing import seed_routing_rules
 from cases.enums import CaseState, Category, Channel, Locale, Priority, ResponsibilityParty
 from cases.models import Case, ConflictDeclaration, CustomerProfile, StaffProfile, Team
 from cases.models.case import lifecycle_edges
@@ -42,6 +41,7 @@ from cases.services.intake import (
 from cases.services.lifecycle import case_transition
 from cases.services.recusal import conflict_declaration_submit
 from complaints_site.common.actors import SystemActor
+from demo.routing import seed_routing_rules
 
 ACTOR = SystemActor("seed_demo")
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the published password of the demo logins
@@ -1390,9 +1390,9 @@ def _seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team],
 
 def _pull_snapshot(spec: DemoCase, *, case: Case, now: datetime):
     """The handler's snapshot of the incident window, through the demo exchange gateway."""
-    from cases.demo_ledger import incident_kinds, incident_window
-    from cases.gateway.demo import DemoExchangeGateway
     from cases.services.snapshots import snapshot_pull
+    from demo.gateway import DemoExchangeGateway
+    from demo.ledger import incident_kinds, incident_window
 
     start, end = incident_window(spec, now=now)
     return snapshot_pull(
@@ -1581,7 +1581,7 @@ def demo_seed() -> SeedResult:
         teams = _seed_teams(users, result)
         _seed_staff(users, teams, result)
         seed_routing_rules(teams=teams, actor=ACTOR)
-        from cases.demo_ledger import ledger_seed
+        from demo.ledger import ledger_seed
 
         ledger_seed(now=now)
     present = set(

@@ -2,7 +2,7 @@
 evidence page (a snapshot's records as tables), pulling a snapshot from the exchange,
 consultations with other teams, and the staff timeline of every event on the case.
 
-Like `cases.admin_views`, each view finds the case through the staff selector (404 when out of
+Like `cases.admin.case_views`, each view finds the case through the staff selector (404 when out of
 reach), checks the act with `cases.policies` or the service's own rule, and writes only through
 a service. Writes are POST with CSRF; every look at an evidence page is logged.
 """
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
-from cases.admin_views import back_to_case, case_or_404, evidence_or_404
+from cases.admin.case_views import back_to_case, case_or_404, evidence_or_404
 from cases.enums import CaseState, ResponsibilityParty
 from cases.gateway import RecordKind
 from cases.models import (
@@ -38,7 +38,7 @@ from cases.models import (
     Snapshot,
     Team,
 )
-from cases.selectors import case_get_for_staff
+from cases.selectors.cases import case_get_for_staff
 from cases.services.consultations import (
     consultation_answer,
     consultation_request,

@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.enums import Category
+from cases.lib.reply_tokens import reply_token
 from cases.models import Case
-from cases.reply_tokens import reply_token
 from channels.models import ChatSession, InboundEmail, InboundEmailSource, SocialMention
 from channels.services.chat import chat_accept, chat_convert_to_case, chat_post, chat_start
 from channels.services.email import inbound_email_process
