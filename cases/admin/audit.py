@@ -58,7 +58,7 @@ def case_timeline_view(request: HttpRequest, object_id: int) -> HttpResponse:
         "total": len(entries),
         "title": _("Audit timeline of %(ref)s") % {"ref": case.reference},
     }
-    return render(request, "admin/cases/audit/timeline.html", context)
+    return render(request, "cases/audit/timeline.html", context)
 
 
 class HistorySearchForm(forms.Form):
@@ -113,7 +113,7 @@ def history_search_view(request: HttpRequest) -> HttpResponse:
         "first_page": "after" not in request.GET,
         "title": _("Search all history"),
     }
-    return render(request, "admin/cases/audit/search.html", context)
+    return render(request, "cases/audit/search.html", context)
 
 
 class _Echo:

@@ -518,7 +518,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             "change_url": change_url,
             "title": TRANSITIONS[name].label,
         }
-        return render(request, "admin/cases/case/transition.html", context)
+        return render(request, "cases/case/transition.html", context)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None):
         """Read-only history: each snapshot with its field changes, actor and reason. No revert."""
@@ -533,7 +533,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             "rows": rows,
             "title": _("History of %(ref)s") % {"ref": case.reference},
         }
-        return render(request, "admin/cases/case/history.html", context)
+        return render(request, "cases/case/history.html", context)
 
 
 class AuditLedgerAdmin(RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):

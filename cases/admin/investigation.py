@@ -345,7 +345,7 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
     from django.contrib import admin
 
     context.update(admin.site.each_context(request))
-    return render(request, "admin/cases/case/evidence.html", context)
+    return render(request, "cases/investigation/evidence.html", context)
 
 
 @require_POST
@@ -425,7 +425,7 @@ def snapshot_view(request: HttpRequest, object_id: int) -> HttpResponse:
         "change_url": reverse("admin:cases_case_change", args=[case.pk]),
         "title": _("Pull exchange records"),
     }
-    return render(request, "admin/cases/case/snapshot.html", context)
+    return render(request, "cases/investigation/snapshot.html", context)
 
 
 @require_POST

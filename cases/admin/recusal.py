@@ -79,16 +79,16 @@ def _form_page(request: HttpRequest, model_admin, *, obj, form, act, title, done
         "form": form,
         "opts": model_admin.model._meta,
     }
-    return TemplateResponse(request, "admin/cases/recusal/form.html", context)
+    return TemplateResponse(request, "cases/recusal/form.html", context)
 
 
 def _only_compliance(request: HttpRequest) -> TemplateResponse:
-    return TemplateResponse(request, "admin/cases/recusal/denied.html", status=403)
+    return TemplateResponse(request, "cases/recusal/denied.html", status=403)
 
 
 def _denied(request: HttpRequest, message: str) -> TemplateResponse:
     return TemplateResponse(
-        request, "admin/cases/recusal/denied.html", {"message": message}, status=403
+        request, "cases/recusal/denied.html", {"message": message}, status=403
     )
 
 

@@ -108,7 +108,7 @@ def assign_to(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Case]) -
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         }
-        return render(request, "admin/cases/case/assign_to.html", context)
+        return render(request, "cases/routing/assign_to.html", context)
     assignee, reason = form.cleaned_data["assignee"], form.cleaned_data["reason"]
     # Seeing every team's queue (auditors) is not leading it: only the teams one leads count.
     led = (
@@ -226,7 +226,7 @@ class CaseRoutingAdminMixin:
             "queues": queues,
             "risk_hours": settings.SLA_RISK_HOURS,
         }
-        return render(request, "admin/cases/case/queues.html", context)
+        return render(request, "cases/routing/queues.html", context)
 
 
 class RoutingRuleForm(forms.ModelForm):
@@ -306,4 +306,4 @@ class RoutingRuleAdmin(admin.ModelAdmin):
             "rows": rows,
             "rule": rule,
         }
-        return render(request, "admin/cases/routingrule/history.html", context)
+        return render(request, "cases/routing/rule_history.html", context)

@@ -262,7 +262,7 @@ class SocialMentionAdmin(admin.ModelAdmin):
             "change_url": change_url,
             "title": label,
         }
-        return render(request, "admin/intake_channels/socialmention/action.html", context)
+        return render(request, "channels/social/action.html", context)
 
     def _report(self, request: HttpRequest, name: str, mention: SocialMention) -> None:
         if name == "reply":

@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     open_chat = chat_open_for_customer(user=request.user)
     if open_chat is not None:
         return redirect("chat:room", pk=open_chat.pk)
-    return render(request, "channels/chat/home.html", {"online": chat_agents_online()})
+    return render(request, "channels/portal/chat_home.html", {"online": chat_agents_online()})
 
 
 @require_POST
@@ -78,7 +78,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
         "offline": _("Connection lost; please try again."),
     }
     context = {"session": _own_chat(request, pk), "labels": labels}
-    return render(request, "channels/chat/room.html", context)
+    return render(request, "channels/portal/chat_room.html", context)
 
 
 def chat_state(session: ChatSession, after: int) -> dict:
