@@ -87,9 +87,7 @@ def _only_compliance(request: HttpRequest) -> TemplateResponse:
 
 
 def _denied(request: HttpRequest, message: str) -> TemplateResponse:
-    return TemplateResponse(
-        request, "cases/recusal/denied.html", {"message": message}, status=403
-    )
+    return TemplateResponse(request, "cases/recusal/denied.html", {"message": message}, status=403)
 
 
 FOUR_EYES_OVERRIDE = _(
