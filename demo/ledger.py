@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from cases.gateway.port import RecordKind, iso
-from cases.models import (
+from demo.models import (
     LedgerAccount,
     LedgerAccountStatus,
     LedgerPrice,

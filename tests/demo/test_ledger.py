@@ -4,10 +4,10 @@ from decimal import Decimal
 import pytest
 
 from cases.gateway.port import RecordKind
-from cases.models import LedgerAccount, LedgerPrice, LedgerRecord
 from demo import ledger as demo_ledger
 from demo.gateway import DemoExchangeGateway
 from demo.ledger import incident_kinds, incident_window, ledger_seed
+from demo.models import LedgerAccount, LedgerPrice, LedgerRecord
 from demo.seed import ACCOUNTS, CASES, received_at
 
 pytestmark = pytest.mark.django_db
