@@ -47,8 +47,7 @@ def _state_only(migration) -> bool:
     database operation (a RunPython on data is allowed)."""
     schema_ops = [op for op in migration.operations if op.reduces_to_sql]
     return all(
-        isinstance(op, SeparateDatabaseAndState) and not op.database_operations
-        for op in schema_ops
+        isinstance(op, SeparateDatabaseAndState) and not op.database_operations for op in schema_ops
     )
 
 
@@ -65,9 +64,7 @@ def test_the_move_migrations_change_state_only():
         if isinstance(op, SeparateDatabaseAndState)
         for model in op.state_operations
     ]
-    assert sorted(created) == sorted(
-        (model.__name__, table) for model, table in TABLES.items()
-    )
+    assert sorted(created) == sorted((model.__name__, table) for model, table in TABLES.items())
 
 
 def test_production_leaves_the_demo_app_out_and_never_imports_it():
