@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from demo.seed import DEMO_PASSWORD, USERS, demo_seed
+from demo.data.people import DEMO_PASSWORD, USERS
+from demo.seed import demo_seed
 
 
 class Command(BaseCommand):
