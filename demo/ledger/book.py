@@ -119,6 +119,56 @@ class AccountBook:
             counterparty=counterparty,
         )
 
+    def filled_order(
+        self,
+        order_id: str,
+        at: datetime,
+        *,
+        trade_id: str,
+        symbol: str,
+        side: str,
+        order_type: str,
+        price: str,
+        quantity: str,
+        fee: str,
+        status: str = "filled",
+        trade_at: datetime | None = None,
+        trade_price: str | None = None,
+        market: str = "spot",
+        leverage: str | None = None,
+        fee_asset: str = "USDT",
+        realized_pnl: str | None = None,
+        counterparty: str | None = None,
+    ) -> None:
+        """An order and the one trade that filled it (at the order's time and price unless
+        told otherwise), written as two records like the exchange reports them."""
+        self.order(
+            order_id,
+            at,
+            market=market,
+            symbol=symbol,
+            side=side,
+            type=order_type,
+            price=price,
+            quantity=quantity,
+            leverage=leverage,
+            status=status,
+        )
+        self.trade(
+            trade_id,
+            trade_at or at,
+            order_id=order_id,
+            market=market,
+            symbol=symbol,
+            side=side,
+            price=trade_price or price,
+            quantity=quantity,
+            fee=fee,
+            fee_asset=fee_asset,
+            realized_pnl=realized_pnl,
+            counterparty=counterparty,
+        )
+
     def deposit(
         self,
         record_id: str,
@@ -274,6 +324,11 @@ def floor_to_5_minutes(moment: datetime) -> datetime:
     return moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
 
 
+def percent_fee(price: str, quantity: str, *, rate: str) -> str:
+    """The fee of a fill at `rate` of its value, in cents of the quote asset."""
+    return str((Decimal(price) * Decimal(quantity) * Decimal(rate)).quantize(Decimal("0.01")))
+
+
 def minutes_after(anchor: datetime, minutes: float) -> datetime:
     return anchor + timedelta(minutes=minutes)
 
@@ -338,28 +393,18 @@ def background_history(book: AccountBook, *, end: datetime) -> datetime:
         ("ETHUSDT", "buy", "3120.40", "0.25000000", 30),
         ("BTCUSDT", "sell", "66980.00", "0.00500000", 8),
     ]
-    for i, (symbol, side, price, qty, days) in enumerate(trades):
+    for i, (symbol, side, price, quantity, days) in enumerate(trades):
         at = end - timedelta(days=days, minutes=(account_hash >> (i + 3)) % 900)
-        order_id = f"ORD-{number}-B{i}"
-        book.order(
-            order_id,
+        book.filled_order(
+            f"ORD-{number}-B{i}",
             at,
+            trade_id=f"TRD-{number}-B{i}",
+            trade_at=minutes_after(at, 2),
             symbol=symbol,
             side=side,
-            type="limit",
+            order_type="limit",
             price=price,
-            quantity=qty,
-            status="filled",
-        )
-        fee = (Decimal(price) * Decimal(qty) * Decimal("0.001")).quantize(Decimal("0.01"))
-        book.trade(
-            f"TRD-{number}-B{i}",
-            minutes_after(at, 2),
-            order_id=order_id,
-            symbol=symbol,
-            side=side,
-            price=price,
-            quantity=qty,
-            fee=str(fee),
+            quantity=quantity,
+            fee=percent_fee(price, quantity, rate="0.001"),
         )
     return opened

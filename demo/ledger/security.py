@@ -7,13 +7,13 @@ Each builder writes one incident into the account's book at `anchor`, the moment
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from demo.ledger.book import (
     AccountBook,
     btc_address,
     evm_address,
     minutes_after,
+    percent_fee,
     tron_address,
     txid_for,
 )
@@ -65,28 +65,17 @@ def takeover_api(book: AccountBook, anchor: datetime) -> None:
         "Label 'bot1'; permissions: read, spot trading; no IP restriction",
         ip=ip,
     )
-    for i, (price, qty) in enumerate([("0.08412", "52000.0"), ("0.08590", "48000.0")]):
-        order_id = f"ORD-5532{book.number[-4:]}{i}"
-        book.order(
-            order_id,
+    for i, (price, quantity) in enumerate([("0.08412", "52000.0"), ("0.08590", "48000.0")]):
+        book.filled_order(
+            f"ORD-5532{book.number[-4:]}{i}",
             minutes_after(anchor, 30 + i * 7),
+            trade_id=f"TRD-5532{book.number[-4:]}{i}",
             symbol="XYZUSDT",
             side="buy",
-            type="market",
+            order_type="market",
             price=price,
-            quantity=qty,
-            status="filled",
-        )
-        fee = (Decimal(price) * Decimal(qty) * Decimal("0.001")).quantize(Decimal("0.01"))
-        book.trade(
-            f"TRD-5532{book.number[-4:]}{i}",
-            minutes_after(anchor, 30 + i * 7),
-            order_id=order_id,
-            symbol="XYZUSDT",
-            side="buy",
-            price=price,
-            quantity=qty,
-            fee=str(fee),
+            quantity=quantity,
+            fee=percent_fee(price, quantity, rate="0.001"),
         )
     book.operation(
         f"OPS-{book.number}-ATO3",

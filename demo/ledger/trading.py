@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from demo.ledger.book import AccountBook, minutes_after
+from demo.ledger.book import AccountBook, minutes_after, percent_fee
 
 
 def stop_limit(book: AccountBook, anchor: datetime) -> None:
@@ -36,24 +36,16 @@ def stop_limit(book: AccountBook, anchor: datetime) -> None:
         "order_cancelled",
         "ORD-5531087261 cancelled by user",
     )
-    book.order(
+    book.filled_order(
         "ORD-5531087402",
         minutes_after(anchor, 72),
+        trade_id="TRD-5531087402",
         symbol="BTCUSDT",
         side="sell",
-        type="market",
+        order_type="market",
         price="58900.00",
         quantity="0.42800000",
         status="filled",
-    )
-    book.trade(
-        "TRD-5531087402",
-        minutes_after(anchor, 72),
-        order_id="ORD-5531087402",
-        symbol="BTCUSDT",
-        side="sell",
-        price="58900.00",
-        quantity="0.42800000",
         fee="25.21",
     )
     book.series(
@@ -104,53 +96,35 @@ def vip_rebate(book: AccountBook, anchor: datetime) -> None:
         "VIP 1 -> VIP 2 (30-day spot volume 5,120,000.00 USDT): maker -0.005%",
         ip="10.0.0.3",
     )
-    for i, (price, qty) in enumerate([("65010.00", "0.20000000"), ("65200.00", "0.15000000")]):
-        order_id = f"ORD-5528{book.number[-4:]}{i}"
-        book.order(
-            order_id,
+    for i, (price, quantity) in enumerate([("65010.00", "0.20000000"), ("65200.00", "0.15000000")]):
+        book.filled_order(
+            f"ORD-5528{book.number[-4:]}{i}",
             minutes_after(anchor, i * 600),
+            trade_id=f"TRD-5528{book.number[-4:]}{i}",
+            trade_at=minutes_after(anchor, i * 600 + 40),
             symbol="BTCUSDT",
             side="buy",
-            type="limit_maker",
+            order_type="limit_maker",
             price=price,
-            quantity=qty,
-            status="filled",
-        )
-        fee = (Decimal(price) * Decimal(qty) * Decimal("0.0008")).quantize(Decimal("0.01"))
-        book.trade(
-            f"TRD-5528{book.number[-4:]}{i}",
-            minutes_after(anchor, i * 600 + 40),
-            order_id=order_id,
-            symbol="BTCUSDT",
-            side="buy",
-            price=price,
-            quantity=qty,
-            fee=str(fee),
+            quantity=quantity,
+            # Charged the VIP 1 maker fee instead of the VIP 2 rebate (the complaint).
+            fee=percent_fee(price, quantity, rate="0.0008"),
         )
 
 
 def liquidation(book: AccountBook, anchor: datetime) -> None:
-    book.order(
+    book.filled_order(
         "FUT-ORD-3310002",
         minutes_after(anchor, -300),
+        trade_id="FUT-TRD-3310002",
         market="futures",
         symbol="BTCUSDT",
         side="buy",
-        type="market",
+        order_type="market",
         price="63950.00",
         quantity="0.50000000",
         leverage="20",
         status="filled",
-    )
-    book.trade(
-        "FUT-TRD-3310002",
-        minutes_after(anchor, -300),
-        order_id="FUT-ORD-3310002",
-        market="futures",
-        symbol="BTCUSDT",
-        side="buy",
-        price="63950.00",
-        quantity="0.50000000",
         fee="12.79",
         realized_pnl="0.00",
     )
@@ -166,27 +140,18 @@ def liquidation(book: AccountBook, anchor: datetime) -> None:
         "add_margin_rejected",
         "Add 800.00 USDT to BTCUSDT long: margin service read-only (maintenance)",
     )
-    book.order(
+    book.filled_order(
         "FUT-LIQ-3310284",
         anchor,
+        trade_id="FUT-TRD-3310284",
         market="futures",
         symbol="BTCUSDT",
         side="sell",
-        type="liquidation",
+        order_type="liquidation",
         price="60990.00",
         quantity="0.50000000",
         leverage="20",
         status="filled",
-    )
-    book.trade(
-        "FUT-TRD-3310284",
-        anchor,
-        order_id="FUT-LIQ-3310284",
-        market="futures",
-        symbol="BTCUSDT",
-        side="sell",
-        price="60990.00",
-        quantity="0.50000000",
         fee="15.25",
         realized_pnl="-1480.00",
     )
@@ -206,24 +171,16 @@ def liquidation(book: AccountBook, anchor: datetime) -> None:
 
 
 def duplicate_fee(book: AccountBook, anchor: datetime) -> None:
-    book.order(
+    book.filled_order(
         "ORD-5517730012",
         anchor,
+        trade_id="TRD-5517730012-1",
         symbol="BTCUSDT",
         side="buy",
-        type="market",
+        order_type="market",
         price="62400.00",
         quantity="0.05000000",
         status="filled",
-    )
-    book.trade(
-        "TRD-5517730012-1",
-        anchor,
-        order_id="ORD-5517730012",
-        symbol="BTCUSDT",
-        side="buy",
-        price="62400.00",
-        quantity="0.05000000",
         fee="3.12",
     )
     book.operation(
@@ -260,24 +217,16 @@ def take_profit(book: AccountBook, anchor: datetime) -> None:
         "Trigger service 41 s behind mark price",
         ip="10.0.0.5",
     )
-    book.order(
+    book.filled_order(
         "ORD-5524421133",
         minutes_after(anchor, 240),
+        trade_id="TRD-5524421133",
         symbol="ETHUSDT",
         side="sell",
-        type="market",
+        order_type="market",
         price="2955.04",
         quantity="2.50000000",
         status="filled",
-    )
-    book.trade(
-        "TRD-5524421133",
-        minutes_after(anchor, 240),
-        order_id="ORD-5524421133",
-        symbol="ETHUSDT",
-        side="sell",
-        price="2955.04",
-        quantity="2.50000000",
         fee="7.39",
     )
     book.series(
@@ -300,26 +249,17 @@ def convert(book: AccountBook, anchor: datetime) -> None:
         "convert_confirmed",
         "Quote accepted by the server",
     )
-    book.order(
+    book.filled_order(
         "CNV-771029384",
         anchor,
+        trade_id="TRD-771029384",
         market="convert",
         symbol="ETHUSDT",
         side="sell",
-        type="convert",
+        order_type="convert",
         price="2455.00",
         quantity="1.50000000",
         status="filled",
-    )
-    book.trade(
-        "TRD-771029384",
-        anchor,
-        order_id="CNV-771029384",
-        market="convert",
-        symbol="ETHUSDT",
-        side="sell",
-        price="2455.00",
-        quantity="1.50000000",
         fee="0.00",
     )
 
@@ -337,24 +277,18 @@ def grid_bot(book: AccountBook, anchor: datetime) -> None:
         side = "sell" if i % 2 else "buy"
         price = str(Decimal("63800.00") - Decimal(i * 180))
         order_id = f"BOT-GRID-90417-{i + 1}"
-        book.order(
+        book.filled_order(
             order_id,
             at,
+            trade_id=f"TRD-90417-{i + 1}",
+            trade_at=minutes_after(at, 3),
             symbol="BTCUSDT",
             side=side,
-            type="limit",
+            order_type="limit",
             price=f"{price}",
+            trade_price=price,
             quantity="0.08000000",
             status="filled",
-        )
-        book.trade(
-            f"TRD-90417-{i + 1}",
-            minutes_after(at, 3),
-            order_id=order_id,
-            symbol="BTCUSDT",
-            side=side,
-            price=price,
-            quantity="0.08000000",
             fee="5.10",
             realized_pnl=pnl,
         )
@@ -399,24 +333,17 @@ def api_timeouts(book: AccountBook, anchor: datetime) -> None:
             ip="192.0.2.15",
         )
         order_id = f"ORD-5519{book.number[-4:]}{i}"
-        book.order(
+        book.filled_order(
             order_id,
             minutes_after(at, 0.5),
+            trade_id=f"TRD-5519{book.number[-4:]}{i}",
+            trade_at=minutes_after(at, 1),
             symbol="ETHUSDT",
             side="buy",
-            type="limit",
+            order_type="limit",
             price="2650.00",
             quantity="0.40000000",
             status="filled",
-        )
-        book.trade(
-            f"TRD-5519{book.number[-4:]}{i}",
-            minutes_after(at, 1),
-            order_id=order_id,
-            symbol="ETHUSDT",
-            side="buy",
-            price="2650.00",
-            quantity="0.40000000",
             fee="1.06",
         )
 
@@ -441,27 +368,18 @@ def margin_call(book: AccountBook, anchor: datetime) -> None:
         "Margin ratio 96%",
         ip="10.0.0.11",
     )
-    book.order(
+    book.filled_order(
         "FUT-LIQ-3299014",
         anchor,
+        trade_id="FUT-TRD-3299014",
         market="futures",
         symbol="ETHUSDT",
         side="sell",
-        type="liquidation",
+        order_type="liquidation",
         price="2437.10",
         quantity="6.00000000",
         leverage="10",
         status="filled",
-    )
-    book.trade(
-        "FUT-TRD-3299014",
-        anchor,
-        order_id="FUT-LIQ-3299014",
-        market="futures",
-        symbol="ETHUSDT",
-        side="sell",
-        price="2437.10",
-        quantity="6.00000000",
         fee="7.31",
         realized_pnl="-1457.40",
     )
@@ -478,24 +396,18 @@ def margin_call(book: AccountBook, anchor: datetime) -> None:
 
 
 def cpi_slippage(book: AccountBook, anchor: datetime) -> None:
-    book.order(
+    book.filled_order(
         "ORD-5509920117",
         minutes_after(anchor, -200),
+        trade_id="TRD-5509920117",
+        trade_at=minutes_after(anchor, 0.5),
         symbol="BTCUSDT",
         side="sell",
-        type="stop_market",
+        order_type="stop_market",
         price="60000.00",
+        trade_price="58920.00",
         quantity="0.20000000",
         status="filled",
-    )
-    book.trade(
-        "TRD-5509920117",
-        minutes_after(anchor, 0.5),
-        order_id="ORD-5509920117",
-        symbol="BTCUSDT",
-        side="sell",
-        price="58920.00",
-        quantity="0.20000000",
         fee="11.78",
     )
     book.series(
@@ -506,23 +418,15 @@ def cpi_slippage(book: AccountBook, anchor: datetime) -> None:
 
 
 def price_drop(book: AccountBook, anchor: datetime) -> None:
-    book.order(
+    book.filled_order(
         "ORD-5520077341",
         anchor,
+        trade_id="TRD-5520077341",
         symbol="BTCUSDT",
         side="buy",
-        type="market",
+        order_type="market",
         price="65400.00",
         quantity="0.03000000",
         status="filled",
-    )
-    book.trade(
-        "TRD-5520077341",
-        anchor,
-        order_id="ORD-5520077341",
-        symbol="BTCUSDT",
-        side="buy",
-        price="65400.00",
-        quantity="0.03000000",
         fee="1.96",
     )
