@@ -114,7 +114,7 @@ def fill_ledger(account_id: str, n: int, prices: int, start, end) -> float:
     """The account afresh with `n` trades and `prices` prices of SYMBOL in [start, end)."""
     from django.db import connection
 
-    from cases.models import LedgerAccount, LedgerPrice, LedgerRecord, LedgerRecordKind
+    from demo.models import LedgerAccount, LedgerPrice, LedgerRecord, LedgerRecordKind
 
     t0 = time.perf_counter()
     LedgerRecord.objects.filter(account__account_id=account_id).delete()

@@ -1,4 +1,4 @@
-"""The demo adapter: the synthetic exchange ledger in our own database (`cases.models.ledger`),
+"""The demo adapter: the synthetic exchange ledger in our own database (`demo.models`),
 filled by `seed_demo`. It behaves like the exchange would: same record shapes, idempotent actions.
 """
 
@@ -19,7 +19,7 @@ from cases.gateway.port import (
     iso,
     normalize_record,
 )
-from cases.models import (
+from demo.models import (
     LedgerAccount,
     LedgerAccountStatus,
     LedgerAction,

@@ -6,18 +6,29 @@ since), so seeding twice changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cases.enums import Category, Locale
 from cases.models import RoutingRule, Team
 from cases.services.routing import routing_rule_save
 from complaints_site.common.actors import Actor
 
-# (order, category, locale, team code, auto_assign)
-DEMO_RULES: list[tuple[int, str, str, str, bool]] = [
-    (10, Category.ACCOUNT_SECURITY, "", "security", True),
-    (20, Category.ACCOUNT_FREEZE_KYC, "", "compliance", False),
-    (30, Category.P2P_DISPUTE, "", "complaints", False),
-    (40, Category.TRADE_DISPUTE, "", "complaints", False),
-    (90, "", Locale.ZH_HANS, "support", False),
+
+@dataclass(frozen=True)
+class DemoRule:
+    order: int
+    team: str  # team code
+    category: str = ""  # any category
+    locale: str = ""  # any locale
+    auto_assign: bool = False
+
+
+DEMO_RULES: list[DemoRule] = [
+    DemoRule(order=10, category=Category.ACCOUNT_SECURITY, team="security", auto_assign=True),
+    DemoRule(order=20, category=Category.ACCOUNT_FREEZE_KYC, team="compliance"),
+    DemoRule(order=30, category=Category.P2P_DISPUTE, team="complaints"),
+    DemoRule(order=40, category=Category.TRADE_DISPUTE, team="complaints"),
+    DemoRule(order=90, locale=Locale.ZH_HANS, team="support"),
 ]
 
 
@@ -25,16 +36,16 @@ def seed_routing_rules(*, teams: dict[str, Team], actor: Actor) -> list[int]:
     """Create the demo rules that are missing (by order); returns the orders created."""
     present = set(RoutingRule.objects.values_list("order", flat=True))
     created = []
-    for order, category, locale, code, auto_assign in DEMO_RULES:
-        if order in present or code not in teams:
+    for demo_rule in DEMO_RULES:
+        if demo_rule.order in present or demo_rule.team not in teams:
             continue
         rule = RoutingRule(
-            order=order,
-            category=category,
-            locale=locale,
-            team=teams[code],
-            auto_assign=auto_assign,
+            order=demo_rule.order,
+            category=demo_rule.category,
+            locale=demo_rule.locale,
+            team=teams[demo_rule.team],
+            auto_assign=demo_rule.auto_assign,
         )
         routing_rule_save(rule=rule, actor=actor, reason="Demo routing rule")
-        created.append(order)
+        created.append(demo_rule.order)
     return created

@@ -17,14 +17,6 @@ from cases.models.investigation import (
     EvidenceAnnotation,
     Snapshot,
 )
-from cases.models.ledger import (
-    LedgerAccount,
-    LedgerAccountStatus,
-    LedgerAction,
-    LedgerPrice,
-    LedgerRecord,
-    LedgerRecordKind,
-)
 from cases.models.quality import QualityReview, ReviewStatus
 from cases.models.recusal import (
     CaseParticipant,
@@ -59,12 +51,6 @@ __all__ = [
     "EvidenceAnnotation",
     "EvidenceKind",
     "IdempotencyKey",
-    "LedgerAccount",
-    "LedgerAccountStatus",
-    "LedgerAction",
-    "LedgerPrice",
-    "LedgerRecord",
-    "LedgerRecordKind",
     "Message",
     "MessageDirection",
     "Notification",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
@@ -109,6 +110,22 @@ def check_gateway_secret(app_configs=None, **kwargs) -> list:
             )
         )
     return problems
+
+
+@register()
+def check_gateway_app(app_configs=None, **kwargs) -> list:
+    """A gateway class in the demo app needs that app: without it the import fails at the first
+    investigation, not at start."""
+    if settings.EXCHANGE_GATEWAY.startswith("demo.") and not apps.is_installed("demo"):
+        return [
+            Error(
+                f"EXCHANGE_GATEWAY is {settings.EXCHANGE_GATEWAY!r} but the demo app is off.",
+                hint="Set EXCHANGE_GATEWAY_URL (and its secret) for the exchange's API, or "
+                "DEMO_ENABLED=true for a demo deployment.",
+                id="complaints.E012",
+            )
+        ]
+    return []
 
 
 @register(Tags.security, deploy=True)

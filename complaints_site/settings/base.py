@@ -24,6 +24,9 @@ SECRET_KEY = (
 # test client host, `testserver`, for themselves).
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The demo app (demo/: seed_demo, the demo exchange ledger and its gateway adapter): on for
+# `make run` and the tests, left out of production unless asked for. Nothing else imports it.
+DEMO_ENABLED = env.bool("DEMO_ENABLED", default=DEBUG)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,8 +48,9 @@ INSTALLED_APPS = [
     "channels",
     "arbitration",
     "education",
-    "demo",
 ]
+if DEMO_ENABLED:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -403,14 +407,15 @@ INFO_REQUEST_REMINDER_AFTER = timedelta(days=env.int("INFO_REQUEST_REMINDER_DAYS
 INFO_REQUEST_CLOSE_AFTER = timedelta(days=env.int("INFO_REQUEST_CLOSE_DAYS", default=21))
 CONSULTATION_DUE_DAYS = env.int("CONSULTATION_DUE_DAYS", default=3)
 
-# The exchange gateway (docs/gateway.md): the demo ledger unless EXCHANGE_GATEWAY_URL is set,
-# then the HTTP adapter with HMAC-signed requests (EXCHANGE_GATEWAY_SECRET signs both ways).
+# The exchange gateway (docs/gateway.md): the HTTP adapter with HMAC-signed requests
+# (EXCHANGE_GATEWAY_SECRET signs both ways); the demo ledger instead when the demo app is on
+# and EXCHANGE_GATEWAY_URL is not set. Without the demo app the default never names it.
 EXCHANGE_GATEWAY_URL = env.str("EXCHANGE_GATEWAY_URL", default="")
 EXCHANGE_GATEWAY = env.str(
     "EXCHANGE_GATEWAY",
-    default="cases.gateway.http.HttpExchangeGateway"
-    if EXCHANGE_GATEWAY_URL
-    else "demo.gateway.DemoExchangeGateway",
+    default="demo.gateway.DemoExchangeGateway"
+    if DEMO_ENABLED and not EXCHANGE_GATEWAY_URL
+    else "cases.gateway.http.HttpExchangeGateway",
 )
 EXCHANGE_GATEWAY_KEY_ID = env.str("EXCHANGE_GATEWAY_KEY_ID", default="complaints")
 EXCHANGE_GATEWAY_SECRET = env.str("EXCHANGE_GATEWAY_SECRET", default="")

@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# The demo app's tests (tests/demo/) and the demo ledger behind the gateway.
+os.environ.setdefault("DEMO_ENABLED", "true")
 # Django's test client and the browser tests' live server; never a default elsewhere.
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Evidence of test runs goes to a throw-away folder, never the developer's var/evidence.

@@ -22,9 +22,6 @@ from cases.models import (
     Evidence,
     EvidenceAnnotation,
     EvidenceKind,
-    LedgerAccount,
-    LedgerRecord,
-    LedgerRecordKind,
     Message,
     MessageDirection,
     Relevance,
@@ -40,10 +37,12 @@ from cases.roles import (
 from cases.services.assignment import team_create, team_member_add
 from cases.services.consultations import consultation_request
 from cases.services.evidence import evidence_add
+from demo.models import LedgerAccount, LedgerRecord, LedgerRecordKind
 from tests.cases.admin_helpers import change_url, listed_pks, transition_buttons, transition_url
 from tests.cases.files import png
 from tests.cases.lifecycle_paths import INPUTS, path_to
 from tests.factories.cases import SYSTEM, make_team
+from tests.factories.demo import LedgerAccountFactory, LedgerRecordFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -163,8 +162,8 @@ def timeline_titles(html: str) -> list[str]:
 
 @pytest.fixture
 def ledger(db):
-    account = LedgerAccount.objects.create(account_id=ACCOUNT, kyc_level=2)
-    LedgerRecord.objects.create(
+    account = LedgerAccountFactory(account_id=ACCOUNT, kyc_level=2)
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.TRADE,
         record_id="T-9001",
@@ -180,7 +179,7 @@ def ledger(db):
             "fee_asset": "USDT",
         },
     )
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.DEPOSIT,
         record_id="D-9001",
@@ -194,7 +193,7 @@ def ledger(db):
         },
     )
     # After the window: not pulled.
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.TRADE,
         record_id="T-LATE",
@@ -272,7 +271,7 @@ def test_a_big_snapshot_is_paged_per_kind(client, handler, case, django_assert_m
 
     account = LedgerAccount.objects.get(account_id=ACCOUNT)
     LedgerRecord.objects.bulk_create(
-        LedgerRecord(
+        LedgerRecordFactory.build(
             account=account,
             kind=LedgerRecordKind.TRADE,
             record_id=f"T-BULK-{i:04d}",
@@ -304,7 +303,7 @@ def test_a_big_snapshot_is_paged_per_kind(client, handler, case, django_assert_m
 
 
 def test_snapshot_of_an_account_that_is_not_a_party_is_a_form_error(client, handler, case):
-    LedgerAccount.objects.create(account_id="EX-9999")
+    LedgerAccountFactory(account_id="EX-9999")
     client.force_login(handler)
     response = client.post(snapshot_url(case), pull_data(account_id="EX-9999"))
     assert response.status_code == 200

@@ -16,9 +16,6 @@ from cases.models import (
     CaseEvent,
     Evidence,
     EvidenceKind,
-    LedgerAccount,
-    LedgerRecord,
-    LedgerRecordKind,
     Snapshot,
 )
 from cases.services.snapshots import canonical_json, snapshot_pull, snapshot_read
@@ -28,7 +25,9 @@ from complaints_site.common.exceptions import (
     ServiceUnavailableError,
 )
 from demo.gateway import DemoExchangeGateway
+from demo.models import LedgerRecordKind
 from tests.cases.lifecycle_paths import path_to
+from tests.factories.demo import LedgerAccountFactory, LedgerRecordFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -40,10 +39,10 @@ KINDS = [RecordKind.DEPOSITS, RecordKind.TRADES]
 
 @pytest.fixture
 def ledger():
-    account = LedgerAccount.objects.create(
+    account = LedgerAccountFactory(
         account_id=ACCOUNT, kyc_level=2, opened_at=datetime(2024, 1, 5, 8, tzinfo=UTC)
     )
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.DEPOSIT,
         record_id="D-1",
@@ -56,7 +55,7 @@ def ledger():
             "status": "credited",
         },
     )
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.TRADE,
         record_id="T-1",
@@ -72,7 +71,7 @@ def ledger():
             "fee_asset": "USDT",
         },
     )
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.TRADE,
         record_id="T-2",
@@ -80,7 +79,7 @@ def ledger():
         data={"order_id": "O-2", "symbol": "BTCUSDT", "side": "sell", "price": "65000"},
     )
     # Outside the window: not pulled.
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.TRADE,
         record_id="T-late",
@@ -190,7 +189,7 @@ def test_the_database_refuses_to_change_or_delete_a_snapshot(case, handler):
 def test_pulling_again_makes_a_second_snapshot_and_leaves_the_first(case, handler, ledger):
     first = _pull(case, handler)
     first_bytes = _stored(first)
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=ledger,
         kind=LedgerRecordKind.DEPOSIT,
         record_id="D-2",

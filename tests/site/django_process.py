@@ -14,6 +14,7 @@ _TEST_ONLY = (
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "ALLOWED_HOSTS",
+    "DEMO_ENABLED",
     # Set by the browser tests for Playwright's event loop; never in a real deployment.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )

@@ -10,7 +10,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from demo.seed import DEMO_PASSWORD, USERS, demo_seed
+from demo.channels import channels_demo_seed
+from demo.data.people import DEMO_PASSWORD, USERS
+from demo.seed import demo_seed
 
 
 class Command(BaseCommand):
@@ -20,9 +22,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = demo_seed()
         # The channels' demo (mail, chat, social) goes through their own services, which sit
-        # on top of cases; the command is the one place that knows both.
-        from demo.channels import channels_demo_seed
-
+        # on top of cases, so it runs after the cases' demo.
         channels_demo_seed()
         elapsed = time.monotonic() - started
         if options["verbosity"] == 0:

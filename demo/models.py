@@ -3,7 +3,11 @@
 It stands in for the exchange's systems behind the demo gateway adapter
 (`demo.gateway.DemoExchangeGateway`), so that `make run` shows investigations with real
 records: orders, trades, deposits, withdrawals, logins, account operations, freezes and prices.
-In production the HTTP adapter talks to the exchange instead and these tables stay empty.
+In production the HTTP adapter talks to the exchange instead and the app is left out.
+
+The tables keep the names they had when these models lived in `cases` (`db_table`, and the
+constraint and index names), so moving the models here moved no row: the migrations on both
+sides only change Django's state (`cases` 0014, `demo` 0001).
 
 Amounts are kept in the JSON `data` of each record as decimal strings (never floats), exactly as
 the exchange's API would send them; the gateway parses them into `Decimal`.
@@ -44,6 +48,7 @@ class LedgerAccount(models.Model):
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
 
     class Meta:
+        db_table = "cases_ledgeraccount"
         verbose_name = _("demo exchange account")
         verbose_name_plural = _("demo exchange accounts")
 
@@ -62,6 +67,7 @@ class LedgerRecord(models.Model):
     data = models.JSONField(default=dict)
 
     class Meta:
+        db_table = "cases_ledgerrecord"
         ordering = ["occurred_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "record_id"], name="ledger_record_unique")
@@ -82,6 +88,7 @@ class LedgerPrice(models.Model):
     price = models.DecimalField(_("price"), max_digits=38, decimal_places=18)
 
     class Meta:
+        db_table = "cases_ledgerprice"
         ordering = ["symbol", "at"]
         constraints = [models.UniqueConstraint(fields=["symbol", "at"], name="ledger_price_unique")]
         verbose_name = _("demo exchange price")
@@ -103,6 +110,7 @@ class LedgerAction(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "cases_ledgeraction"
         verbose_name = _("demo exchange action")
         verbose_name_plural = _("demo exchange actions")
 

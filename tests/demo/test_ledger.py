@@ -4,11 +4,14 @@ from decimal import Decimal
 import pytest
 
 from cases.gateway.port import RecordKind
-from cases.models import LedgerAccount, LedgerPrice, LedgerRecord
-from demo import ledger as demo_ledger
+from demo.data import CASES
+from demo.data.people import ACCOUNTS
+from demo.data.timeline import received_at
 from demo.gateway import DemoExchangeGateway
 from demo.ledger import incident_kinds, incident_window, ledger_seed
-from demo.seed import ACCOUNTS, CASES, received_at
+from demo.ledger.incidents import find_incident
+from demo.ledger.seed import plan_books
+from demo.models import LedgerAccount, LedgerPrice, LedgerRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,7 @@ def test_every_case_account_exists(seeded):
 
 
 def test_planned_record_ids_are_unique():
-    books, _opened, _prices = demo_ledger._plan(NOW)
+    books, _opened, _prices = plan_books(NOW)
     keys = [(row[0], row[1]) for book in books.values() for row in book.rows]
     assert len(keys) == len(set(keys))
 
@@ -49,7 +52,7 @@ def test_planned_record_ids_are_unique():
 def test_incident_records_are_before_the_case_and_inside_the_window(seeded):
     gateway = DemoExchangeGateway()
     for spec in CASES:
-        if demo_ledger._incident(spec) is None:
+        if find_incident(spec) is None:
             continue
         start, end = incident_window(spec, now=NOW)
         received = received_at(spec, now=NOW)

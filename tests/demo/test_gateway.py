@@ -11,15 +11,9 @@ from cases.gateway.port import (
     GatewayNotFound,
     GatewayRejected,
 )
-from cases.models import (
-    LedgerAccount,
-    LedgerAccountStatus,
-    LedgerAction,
-    LedgerPrice,
-    LedgerRecord,
-    LedgerRecordKind,
-)
 from demo.gateway import DemoExchangeGateway
+from demo.models import LedgerAccountStatus, LedgerAction, LedgerRecordKind
+from tests.factories.demo import LedgerAccountFactory, LedgerPriceFactory, LedgerRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +23,7 @@ END = START + timedelta(days=1)
 
 @pytest.fixture
 def account():
-    return LedgerAccount.objects.create(
+    return LedgerAccountFactory(
         account_id="EX-1001",
         status=LedgerAccountStatus.FROZEN,
         kyc_level=2,
@@ -38,7 +32,7 @@ def account():
 
 
 def deposit(account, record_id, at, **data):
-    return LedgerRecord.objects.create(
+    return LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.DEPOSIT,
         record_id=record_id,
@@ -52,7 +46,7 @@ def test_records_cover_the_window_start_inclusive_end_exclusive(account):
     deposit(account, "D-start", START)
     deposit(account, "D-inside", START + timedelta(hours=5))
     deposit(account, "D-end", END)
-    other = LedgerAccount.objects.create(account_id="EX-2002")
+    other = LedgerAccountFactory(account_id="EX-2002")
     deposit(other, "D-other", START + timedelta(hours=1))
 
     rows = DemoExchangeGateway().records("EX-1001", "deposits", START, END)
@@ -63,7 +57,7 @@ def test_records_cover_the_window_start_inclusive_end_exclusive(account):
 
 def test_records_come_back_in_the_port_shape_with_decimal_strings(account):
     deposit(account, "D-1", START, amount="1E-7", confirmations=19, secret_note="dropped")
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.TRADE,
         record_id="T-1",
@@ -105,7 +99,7 @@ def test_prices_filter_symbols_and_window():
         ("BTCUSDT", END, "1"),
         ("ETHUSDT", START, "3000"),
     ]:
-        LedgerPrice.objects.create(symbol=symbol, at=at, price=Decimal(price))
+        LedgerPriceFactory(symbol=symbol, at=at, price=Decimal(price))
 
     rows = DemoExchangeGateway().prices(["BTCUSDT"], START, END)
 
@@ -120,7 +114,7 @@ def test_prices_filter_symbols_and_window():
 
 
 def test_account_status_lists_the_freezes(account):
-    LedgerRecord.objects.create(
+    LedgerRecordFactory(
         account=account,
         kind=LedgerRecordKind.FREEZE,
         record_id="F-1",

@@ -20,7 +20,9 @@ from cases.models import (
     TeamMembership,
 )
 from channels.models import ChatSession, InboundEmail, SocialMention
-from demo import seed as demo
+from demo.data import CASES
+from demo.data.people import DEMO_PASSWORD, TEAMS, USERS
+from demo.data.timeline import final_state
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +90,8 @@ def test_second_run_creates_and_changes_nothing():
     second_output = seed()
 
     assert snapshot() == first
-    assert len(first["cases"]) == len(demo.CASES) + CHANNEL_CASES
-    assert f"{len(demo.CASES)} cases created" in first_output
+    assert len(first["cases"]) == len(CASES) + CHANNEL_CASES
+    assert f"{len(CASES)} cases created" in first_output
     assert "0 users, 0 teams and 0 cases created" in second_output
 
 
@@ -111,17 +113,17 @@ def test_every_state_has_a_case_with_real_history():
 def test_each_case_ends_where_its_walk_says():
     seed()
 
-    for spec in demo.CASES:
+    for spec in CASES:
         case = Case.objects.get(complainant_email=spec.email, subject=spec.subject)
-        assert case.state == demo.final_state(spec), spec.subject
+        assert case.state == final_state(spec), spec.subject
 
 
 def test_demo_logins_and_their_roles():
     output = seed()
 
-    for spec in demo.USERS:
+    for spec in USERS:
         user = User.objects.get(username=spec.username)
-        assert user.check_password(demo.DEMO_PASSWORD)
+        assert user.check_password(DEMO_PASSWORD)
         assert user.is_staff == spec.staff
         assert user.is_superuser == spec.superuser
         if spec.role:
@@ -132,7 +134,7 @@ def test_demo_logins_and_their_roles():
         assert spec.username in output
     for code in ("support", "complaints"):
         assert Team.objects.get(code=code).lead.username == "lead"
-    assert set(Team.objects.values_list("code", flat=True)) == {c for c, _name in demo.TEAMS}
+    assert set(Team.objects.values_list("code", flat=True)) == {c for c, _name in TEAMS}
 
 
 def test_portal_users_own_cases_and_staff_see_some():
@@ -218,7 +220,7 @@ def test_the_demo_has_a_declared_conflict_for_compliance_to_review():
     """The specialist's declaration bars them from the account's case at once and waits for a
     compliance officer (never the declarant) to review it."""
     from cases.models import CaseRecusal, ConflictDeclaration
-    from demo.seed import DEMO_CONFLICT
+    from demo.data.investigation import DEMO_CONFLICT
 
     seed()
     declaration = ConflictDeclaration.objects.get()
