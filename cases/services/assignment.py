@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.enums import TERMINAL_STATES
+from cases.enums import TERMINAL_STATES, CaseEventType
 from cases.models import (
     Case,
     CaseGroupObjectPermission,
@@ -220,7 +220,7 @@ def _case_assign(
     locked.save()
     case_event_record(
         case=locked,
-        type="case.assignment.changed",
+        type=CaseEventType.ASSIGNMENT_CHANGED,
         actor=actor,
         reason=reason.strip(),
         data={

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
-from cases.enums import Category, Channel, Locale, Priority
+from cases.enums import CaseEventType, Category, Channel, Locale, Priority
 from cases.models import Case, CaseTransaction, Team
 from cases.services.assignment import grant_new_case_to_team, grant_new_case_to_user
 from cases.services.events import case_event_record
@@ -187,7 +187,7 @@ def _case_create(
         grant_new_case_to_user(case, assignee)
     case_event_record(
         case=case,
-        type="case.opened",
+        type=CaseEventType.OPENED,
         actor=actor,
         to_state=case.state,
         data={
@@ -246,6 +246,6 @@ def case_update_triage(
     stamp(locked, actor=actor, reason=reason)
     locked.save()
     case_event_record(
-        case=locked, type="case.triage.changed", actor=actor, reason=reason, data=changes
+        case=locked, type=CaseEventType.TRIAGE_CHANGED, actor=actor, reason=reason, data=changes
     )
     return locked

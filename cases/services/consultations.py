@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import policies
-from cases.enums import TERMINAL_STATES, Channel
+from cases.enums import TERMINAL_STATES, CaseEventType, Channel
 from cases.models import Case, Consultation, ConsultationStatus, Team
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
@@ -117,7 +117,7 @@ def consultation_request(
         assign_perm("view_case", team.group, locked)
         case_event_record(
             case=locked,
-            type="consultation.requested",
+            type=CaseEventType.CONSULTATION_REQUESTED,
             actor=actor,
             data={
                 "consultation": consultation.pk,
@@ -145,7 +145,13 @@ def _revoke_if_unneeded(consultation: Consultation) -> bool:
 
 
 def _close(
-    consultation: Consultation, *, status: str, actor: Actor, reason: str, event: str, **data: Any
+    consultation: Consultation,
+    *,
+    status: str,
+    actor: Actor,
+    reason: str,
+    event: CaseEventType,
+    **data: Any,
 ) -> Consultation:
     consultation.status = status
     consultation.closed_at = timezone.now()
@@ -222,7 +228,7 @@ def consultation_answer(
             status=ConsultationStatus.ANSWERED,
             actor=actor,
             reason="Consultation answered",
-            event="consultation.answered",
+            event=CaseEventType.CONSULTATION_ANSWERED,
             evidence=attached.pk if attached else None,
         )
 
@@ -244,7 +250,7 @@ def consultation_withdraw(*, consultation: Consultation, actor: Any, reason: str
             status=ConsultationStatus.WITHDRAWN,
             actor=actor,
             reason=why[:100],
-            event="consultation.withdrawn",
+            event=CaseEventType.CONSULTATION_WITHDRAWN,
         )
 
 
@@ -262,7 +268,7 @@ def consultations_lapse_for_case(*, case: Case, actor: Actor) -> int:
             status=ConsultationStatus.LAPSED,
             actor=actor,
             reason="The case ended",
-            event="consultation.lapsed",
+            event=CaseEventType.CONSULTATION_LAPSED,
         )
         lapsed += 1
     return lapsed
@@ -299,7 +305,7 @@ def consultations_flag_overdue(*, actor: Actor = OVERDUE_ACTOR) -> int:
             consultation.save()
             case_event_record(
                 case=consultation.case,
-                type="consultation.overdue",
+                type=CaseEventType.CONSULTATION_OVERDUE,
                 actor=actor,
                 data={"consultation": pk, "team": consultation.team.code},
             )

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.enums import CaseState
+from cases.enums import CaseEventType, CaseState
 from cases.models import Case
 from cases.services.events import case_event_record
 from cases.services.notifications import notification_queue
@@ -40,7 +40,7 @@ def after_request_info(
         actor=actor,
         body=inputs["info_request"],
         kind="case.info_requested",
-        event="case.info.requested",
+        event=CaseEventType.INFO_REQUESTED,
     )
 
 
@@ -72,7 +72,7 @@ def _remind(case_id: int, *, actor: Actor) -> bool:
         )
         stamp(case, actor=actor, reason="Reminded the customer of the request for information")
         case.save()
-        case_event_record(case=case, type="case.info.reminded", actor=actor)
+        case_event_record(case=case, type=CaseEventType.INFO_REMINDED, actor=actor)
         return True
 
 

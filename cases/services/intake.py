@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
-from cases.enums import CaseState, Category, Channel, Locale, Priority
+from cases.enums import CaseEventType, CaseState, Category, Channel, Locale, Priority
 from cases.lib.classification import classify_submission
 from cases.lib.redaction import LABELS, redact_secrets
 from cases.models import (
@@ -296,7 +296,7 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
     if refused:
         case_event_record(
             case=case,
-            type="case.intake.attachments_refused",
+            type=CaseEventType.INTAKE_ATTACHMENTS_REFUSED,
             actor=actor,
             data={"refused": [{"name": r.name, "code": r.code} for r in refused]},
         )
@@ -356,7 +356,7 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
     )
     case_event_record(
         case=case,
-        type="case.message.received",
+        type=CaseEventType.MESSAGE_RECEIVED,
         actor=actor,
         data={
             "message": message.pk,
@@ -427,7 +427,7 @@ def message_write_staff(
     body: str,
     internal: bool = False,
     kind: str = "case.message",
-    event: str = "",
+    event: CaseEventType | None = None,
 ) -> Message:
     """Write a staff message on `case` (already locked by the caller, inside its transaction).
 
@@ -452,7 +452,7 @@ def message_write_staff(
     )
     case_event_record(
         case=case,
-        type=event or ("case.note.added" if internal else "case.message.sent"),
+        type=event or (CaseEventType.NOTE_ADDED if internal else CaseEventType.MESSAGE_SENT),
         actor=actor,
         data={"message": message.pk},
     )
@@ -492,7 +492,7 @@ def case_set_complaint_flag(*, case: Case, actor: Any, is_complaint: bool, reaso
     locked.save()
     case_event_record(
         case=locked,
-        type="case.classification.changed",
+        type=CaseEventType.CLASSIFICATION_CHANGED,
         actor=actor,
         reason=reason.strip(),
         data={"is_complaint": [not is_complaint, is_complaint]},

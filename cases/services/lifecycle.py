@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from cases.enums import TERMINAL_STATES, CaseState, ResponsibilityParty
+from cases.enums import TERMINAL_STATES, CaseEventType, CaseState, ResponsibilityParty
 from cases.models import Case
 from cases.services.events import case_event_record
 from complaints_site.common.actors import Actor, SystemActor
@@ -259,7 +259,7 @@ def case_transition(
             method()
             case_event_record(
                 case=locked,
-                type=f"case.transition.{transition}",
+                type=CaseEventType.for_transition(transition),
                 actor=actor,
                 reason=reason.strip(),
                 from_state=from_state,

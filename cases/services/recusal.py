@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policies
-from cases.enums import NON_FINAL_STATES
+from cases.enums import NON_FINAL_STATES, CaseEventType
 from cases.models import (
     Case,
     CaseEvent,
@@ -68,7 +68,7 @@ def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseR
     recusal.save()
     case_event_record(
         case=case,
-        type="case.recusal.recused",
+        type=CaseEventType.RECUSED,
         actor=actor,
         reason=conflict.sentence,
         data={"user": user.get_username(), "rule": conflict.rule, "detail": conflict.detail},
@@ -103,7 +103,7 @@ def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None
         if (
             event_id is not None
             and CaseEvent.objects.filter(
-                case_id=case_id, type="case.recusal.lead_notified", data__for_event=event_id
+                case_id=case_id, type=CaseEventType.LEAD_NOTIFIED, data__for_event=event_id
             ).exists()
         ):
             return False
@@ -121,7 +121,7 @@ def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None
         ).send()
         case_event_record(
             case=case,
-            type="case.recusal.lead_notified",
+            type=CaseEventType.LEAD_NOTIFIED,
             actor=SWEEP_ACTOR,
             data={"lead": lead.get_username(), "for_event": event_id},
         )
@@ -350,7 +350,7 @@ def recusal_override(*, recusal: CaseRecusal, actor: Any, reason: str) -> CaseRe
     locked.save()
     case_event_record(
         case=locked.case,
-        type="case.recusal.overridden",
+        type=CaseEventType.RECUSAL_OVERRIDDEN,
         actor=actor,
         reason=text,
         data={
@@ -404,7 +404,7 @@ def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Cas
                 )
                 needed = case_event_record(
                     case=case,
-                    type="case.recusal.reassignment_needed",
+                    type=CaseEventType.REASSIGNMENT_NEEDED,
                     actor=actor,
                     reason=conflicts[0].sentence,
                     data={
