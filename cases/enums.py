@@ -31,6 +31,18 @@ TERMINAL_STATES = frozenset({CaseState.CLOSED, CaseState.OUT_OF_SCOPE, CaseState
 # Every state in which someone still acts on the case: derived, so a state added later is
 # covered (the recusal sweep reads it; a late conflict must reach executing and arbitration).
 NON_FINAL_STATES = frozenset(state for state in CaseState if state not in TERMINAL_STATES)
+# Cases on somebody's desk: neither finished (terminal) nor in follow-up after resolution.
+WORKING_STATES = tuple(
+    s
+    for s in CaseState.values
+    if s
+    not in (
+        CaseState.RESOLVED,
+        CaseState.CLOSED,
+        CaseState.OUT_OF_SCOPE,
+        CaseState.WITHDRAWN,
+    )
+)
 OPEN_STATES = frozenset(
     {
         CaseState.RECEIVED,

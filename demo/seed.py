@@ -24,12 +24,8 @@ from cases.enums import CaseState, Category, Channel, Locale, Priority, Responsi
 from cases.models import Case, ConflictDeclaration, CustomerProfile, StaffProfile, Team
 from cases.models.case import lifecycle_edges
 from cases.models.recusal import ConflictKind
-from cases.services.assignment import (
-    case_assign,
-    staff_profile_ensure,
-    team_create,
-    team_member_add,
-)
+from cases.services.assignment import case_assign, team_create, team_member_add
+from cases.services.conflicts import conflict_declaration_submit, staff_profile_ensure
 from cases.services.intake import (
     IncomingFile,
     IntakeReply,
@@ -39,7 +35,6 @@ from cases.services.intake import (
     message_post_staff,
 )
 from cases.services.lifecycle import case_transition
-from cases.services.recusal import conflict_declaration_submit
 from complaints_site.common.actors import SystemActor
 from demo.routing import seed_routing_rules
 
