@@ -32,7 +32,7 @@ from cases.models import (
     MessageDirection,
     Team,
 )
-from cases.services.cases import case_open
+from cases.services.cases import CaseDraft, case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
 from cases.services.lifecycle import case_transition
@@ -214,32 +214,34 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
     conflicted = staff_conflicted_with_accounts({(account_id or "").strip()})
     team, assignee = _intake_route(submission, conflicted=conflicted)
     case = case_open(
+        draft=CaseDraft(
+            category=submission.category,
+            subject=subject.text[:200],
+            description=description.text,
+            complainant_account_id=account_id,
+            complainant_email=submission.email,
+            complainant_locale=submission.locale,
+            channel=submission.channel,
+            priority=priority,
+            related_transactions=submission.related_transactions,
+            customer=customer,
+            is_complaint=classification.is_complaint,
+            classification_note=classification.note,
+            redactions=redactions,
+            account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
+            intake_client=submission.intake_client,
+            received_at=submission.received_at,
+            # Routed at birth: one insert with its team (and handler), not an insert and a
+            # reassignment.
+            team=team,
+            assignee=assignee,
+            event_data={
+                "source": submission.source,
+                "classification": classification.note,
+                "redactions": list(redactions),
+            },
+        ),
         actor=actor,
-        category=submission.category,
-        subject=subject.text[:200],
-        description=description.text,
-        complainant_account_id=account_id,
-        complainant_email=submission.email,
-        complainant_locale=submission.locale,
-        channel=submission.channel,
-        priority=priority,
-        related_transactions=submission.related_transactions,
-        customer=customer,
-        is_complaint=classification.is_complaint,
-        classification_note=classification.note,
-        redactions=redactions,
-        account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
-        intake_client=submission.intake_client,
-        received_at=submission.received_at,
-        # Routed at birth: one insert with its team (and handler), not an insert and a
-        # reassignment.
-        team=team,
-        assignee=assignee,
-        event_data={
-            "source": submission.source,
-            "classification": classification.note,
-            "redactions": list(redactions),
-        },
     )
     if conflicted:
         recusal_bar_at_intake(case=case, user_ids=conflicted, actor=actor)
