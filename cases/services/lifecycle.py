@@ -154,6 +154,9 @@ def _capability_allows(method: Any, user: Any) -> bool:
 def _available(case: Case, name: str, user: Any) -> bool:
     """The transition may run from the case's current state, and this user holds its permission.
 
+    Not a policy: it reads the state machine (which transitions leave this state); the "who"
+    half is the access policy the transition declares (`cases.policies.access.may_run`).
+
     Conditions that depend on the transition's inputs are checked when it runs.
     """
     method = _method(case, name)
