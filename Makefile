@@ -32,6 +32,7 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 lifecycle: install
 	$(LOCAL) $(BIN)/python manage.py draw_lifecycle

@@ -72,7 +72,7 @@ def prepare(evidence_dir: str) -> dict:
     from cases.enums import Category, Channel
     from cases.roles import CASE_HANDLER
     from cases.services.assignment import team_create, team_member_add
-    from cases.services.cases import case_open
+    from cases.services.cases import CaseDraft, case_open
     from cases.services.lifecycle import case_transition
     from complaints_site.common.actors import SystemActor
     from tests.factories.cases import UserFactory
@@ -86,15 +86,17 @@ def prepare(evidence_dir: str) -> dict:
 
     def open_case(n: int):
         case = case_open(
+            draft=CaseDraft(
+                category=Category.TRADE_DISPUTE,
+                subject=f"Order not filled {n}",
+                description="My limit order did not fill at the quoted price.",
+                complainant_account_id=f"UID{100000 + n}",
+                complainant_email=f"customer{n}@example.com",
+                channel=Channel.WEB,
+                team=team,
+                assignee=handler,
+            ),
             actor=system,
-            category=Category.TRADE_DISPUTE,
-            subject=f"Order not filled {n}",
-            description="My limit order did not fill at the quoted price.",
-            complainant_account_id=f"UID{100000 + n}",
-            complainant_email=f"customer{n}@example.com",
-            channel=Channel.WEB,
-            team=team,
-            assignee=handler,
         )
         for step in ("start_assessment", "accept"):
             case = case_transition(case=case, transition=step, actor=system, reason=f"bench {step}")

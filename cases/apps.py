@@ -25,4 +25,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="cases.sync_roles")
         # Registers the deploy check that a malware scanner is configured.
+        # Registers the tasks that services queue by name (`cases.services.jobs`) in every
+        # process, not only in a worker that autodiscovers them.
+        from cases import tasks  # noqa: F401
         from cases.lib import scanning  # noqa: F401

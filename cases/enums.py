@@ -1,5 +1,7 @@
 """The vocabulary of a case. Values are stored; labels are shown and translated."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,18 @@ TERMINAL_STATES = frozenset({CaseState.CLOSED, CaseState.OUT_OF_SCOPE, CaseState
 # Every state in which someone still acts on the case: derived, so a state added later is
 # covered (the recusal sweep reads it; a late conflict must reach executing and arbitration).
 NON_FINAL_STATES = frozenset(state for state in CaseState if state not in TERMINAL_STATES)
+# Cases on somebody's desk: neither finished (terminal) nor in follow-up after resolution.
+WORKING_STATES = tuple(
+    s
+    for s in CaseState.values
+    if s
+    not in (
+        CaseState.RESOLVED,
+        CaseState.CLOSED,
+        CaseState.OUT_OF_SCOPE,
+        CaseState.WITHDRAWN,
+    )
+)
 OPEN_STATES = frozenset(
     {
         CaseState.RECEIVED,
@@ -89,3 +103,87 @@ class ResponsibilityParty(models.TextChoices):
     )
     SHARED = "shared", _("Shared")
     UNDETERMINED = "undetermined", _("Undetermined")
+
+
+# Every case event type begins with this when it records a transition (`case.transition.<name>`).
+TRANSITION_EVENT_PREFIX = "case.transition."
+
+
+class CaseEventType(models.TextChoices):
+    """The one vocabulary of the case's domain events (`CaseEvent.type`). The values are the
+    dotted strings stored since the first event, so old rows keep their meaning; the event
+    service accepts nothing else."""
+
+    OPENED = "case.opened", _("Case opened")
+    TRIAGE_CHANGED = "case.triage.changed", _("Triage changed")
+    CLASSIFICATION_CHANGED = "case.classification.changed", _("Complaint or query changed")
+    ASSIGNMENT_CHANGED = "case.assignment.changed", _("Assignment changed")
+    INTAKE_ATTACHMENTS_REFUSED = "case.intake.attachments_refused", _("Attachments refused")
+    MESSAGE_RECEIVED = "case.message.received", _("Message from the customer")
+    MESSAGE_SENT = "case.message.sent", _("Reply to the customer")
+    NOTE_ADDED = "case.note.added", _("Internal note")
+    INFO_REQUESTED = "case.info.requested", _("Question to the customer")
+    INFO_REMINDED = "case.info.reminded", _("Customer reminded of the question")
+    RECUSED = "case.recusal.recused", _("Recusal")
+    RECUSAL_OVERRIDDEN = "case.recusal.overridden", _("Recusal overridden")
+    REASSIGNMENT_NEEDED = "case.recusal.reassignment_needed", _("Reassignment needed")
+    LEAD_NOTIFIED = "case.recusal.lead_notified", _("Team lead told")
+    EVIDENCE_ADDED = "evidence.added", _("Evidence added")
+    EVIDENCE_REFUSED = "evidence.refused", _("Evidence refused")
+    EVIDENCE_SCANNED = "evidence.scanned", _("Evidence scanned")
+    EVIDENCE_REVIEWED = "evidence.reviewed", _("Evidence reviewed")
+    EVIDENCE_VIEWED = "evidence.viewed", _("Evidence viewed")
+    EVIDENCE_DOWNLOADED = "evidence.downloaded", _("Evidence downloaded")
+    SNAPSHOT_PULLED = "evidence.snapshot.pulled", _("Exchange records pulled")
+    CONSULTATION_REQUESTED = "consultation.requested", _("Consultation asked")
+    CONSULTATION_ANSWERED = "consultation.answered", _("Consultation answered")
+    CONSULTATION_WITHDRAWN = "consultation.withdrawn", _("Consultation withdrawn")
+    CONSULTATION_LAPSED = "consultation.lapsed", _("Consultation lapsed")
+    CONSULTATION_OVERDUE = "consultation.overdue", _("Consultation overdue")
+    EMAIL_RAW_DOWNLOADED = "email.raw_downloaded", _("Raw email downloaded")
+    # One per transition of the lifecycle (`cases.services.lifecycle.TRANSITIONS`, whose
+    # labels these repeat).
+    TRANSITION_START_ASSESSMENT = "case.transition.start_assessment", _("Start assessment")
+    TRANSITION_ACCEPT = "case.transition.accept", _("Accept for investigation")
+    TRANSITION_REJECT_OUT_OF_SCOPE = (
+        "case.transition.reject_out_of_scope",
+        _("Reject as out of scope"),
+    )
+    TRANSITION_REQUEST_INFO = "case.transition.request_info", _("Ask the customer for information")
+    TRANSITION_RESUME = "case.transition.resume", _("Resume (customer answered)")
+    TRANSITION_DETERMINE_RESPONSIBILITY = (
+        "case.transition.determine_responsibility",
+        _("Record responsibility finding"),
+    )
+    TRANSITION_PROPOSE_RESOLUTION = "case.transition.propose_resolution", _("Propose resolution")
+    TRANSITION_RECORD_ACCEPTANCE = (
+        "case.transition.record_acceptance",
+        _("Customer accepted the proposal"),
+    )
+    TRANSITION_RECORD_REJECTION = (
+        "case.transition.record_rejection",
+        _("Customer rejected the proposal"),
+    )
+    TRANSITION_START_EXECUTION = "case.transition.start_execution", _("Start execution")
+    TRANSITION_COMPLETE_EXECUTION = "case.transition.complete_execution", _("Execution complete")
+    TRANSITION_ISSUE_FINAL_RESPONSE = (
+        "case.transition.issue_final_response",
+        _("Issue final response"),
+    )
+    TRANSITION_REFER_TO_ARBITRATION = (
+        "case.transition.refer_to_arbitration",
+        _("Refer to arbitration"),
+    )
+    TRANSITION_REOPEN = "case.transition.reopen", _("Reopen")
+    TRANSITION_REINVESTIGATE = "case.transition.reinvestigate", _("Investigate again")
+    TRANSITION_CLOSE = "case.transition.close", _("Close")
+    TRANSITION_CLOSE_UNANSWERED = (
+        "case.transition.close_unanswered",
+        _("Close: the customer did not answer"),
+    )
+    TRANSITION_WITHDRAW = "case.transition.withdraw", _("Customer withdrew the complaint")
+
+    @classmethod
+    def for_transition(cls, name: str) -> CaseEventType:
+        """The event of transition `name`; ValueError for a name that is not a transition."""
+        return cls(f"{TRANSITION_EVENT_PREFIX}{name}")

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from datetime import timedelta
 
+from celery import shared_task
+from django.utils import timezone
+
+from cases.services.consultations import consultation_lead_notice_send
+from cases.services.consultations import consultations_flag_overdue as _flag_overdue
+from cases.services.evidence import evidence_rescan_held as _rescan_held
+from cases.services.info_requests import info_requests_sweep as _sweep
 from cases.services.notifications import notification_deliver as _deliver
 from cases.services.notifications import notifications_due_ids
+from cases.services.quality import quality_review_sample
+from cases.services.recusal import recusal_lead_notice_send
 from complaints_site.common.actors import SystemActor
 
 
@@ -27,12 +36,6 @@ def notifications_deliver_due() -> int:
 @shared_task(name="cases.tasks.quality_review_sample_previous_month", ignore_result=True)
 def quality_review_sample_previous_month() -> int:
     """Monthly: sample last month's closed cases for quality review (idempotent)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from cases.services.quality import quality_review_sample
-
     last_month = timezone.now().date().replace(day=1) - timedelta(days=1)
     return len(
         quality_review_sample(period=last_month, actor=SystemActor("task:quality_review_sample"))
@@ -42,39 +45,29 @@ def quality_review_sample_previous_month() -> int:
 @shared_task(name="cases.tasks.recusal_notify_lead", acks_late=True, ignore_result=True)
 def recusal_notify_lead(case_id: int, lead_id: int, event_id: int | None = None) -> bool:
     """Email the team lead that a recused handler's case needs reassignment (once per event)."""
-    from cases.services.recusal import recusal_lead_notice_send
-
     return recusal_lead_notice_send(case_id=case_id, lead_id=lead_id, event_id=event_id)
 
 
 @shared_task(name="cases.tasks.info_requests_sweep", ignore_result=True)
 def info_requests_sweep() -> dict[str, int]:
     """Periodic: remind silent customers once, close the cases of those silent too long."""
-    from cases.services.info_requests import info_requests_sweep as sweep
-
-    result = sweep()
+    result = _sweep()
     return {"reminded": result.reminded, "closed": result.closed}
 
 
 @shared_task(name="cases.tasks.consultations_flag_overdue", ignore_result=True)
 def consultations_flag_overdue() -> int:
     """Periodic: flag newly overdue consultations to the consulted team's lead."""
-    from cases.services.consultations import consultations_flag_overdue as flag
-
-    return flag()
+    return _flag_overdue()
 
 
 @shared_task(name="cases.tasks.consultation_notify_lead", acks_late=True, ignore_result=True)
 def consultation_notify_lead(consultation_id: int) -> bool:
     """Email the consulted team's lead that an answer is overdue."""
-    from cases.services.consultations import consultation_lead_notice_send
-
     return consultation_lead_notice_send(consultation_id=consultation_id)
 
 
 @shared_task(name="cases.tasks.evidence_rescan_held", ignore_result=True)
 def evidence_rescan_held() -> dict[str, int]:
     """Scan the mail attachments held while the malware scanner was down (beat)."""
-    from cases.services.evidence import evidence_rescan_held as _rescan
-
-    return _rescan()
+    return _rescan_held()

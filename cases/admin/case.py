@@ -42,14 +42,9 @@ from cases.selectors.cases import (
     handler_list_for_staff,
     team_list_for_staff,
 )
-from cases.services.assignment import (
-    case_assign,
-    staff_profile_ensure,
-    team_create,
-    team_member_add,
-    team_member_remove,
-)
+from cases.services.assignment import case_assign, team_create, team_member_add, team_member_remove
 from cases.services.cases import case_update_triage
+from cases.services.conflicts import staff_profile_ensure
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 

@@ -38,12 +38,12 @@ from cases.models import (
     Snapshot,
     Team,
 )
+from cases.policies.consultations import may_answer
 from cases.selectors.cases import case_get_for_staff
 from cases.services.consultations import (
     consultation_answer,
     consultation_request,
     consultation_withdraw,
-    may_answer,
 )
 from cases.services.evidence import evidence_review, evidence_view_log
 from cases.services.lifecycle import TRANSITIONS

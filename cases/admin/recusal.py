@@ -24,15 +24,11 @@ from cases.models import (
     QualityReview,
     RecusalCheck,
 )
+from cases.policies import may_override_recusal
 from cases.selectors.audit import recused_case_ids
+from cases.services.conflicts import conflict_declaration_review, conflict_declaration_submit
 from cases.services.quality import quality_review_complete
-from cases.services.recusal import (
-    OVERRIDE_REASON_MIN_LENGTH,
-    conflict_declaration_review,
-    conflict_declaration_submit,
-    may_override_recusal,
-    recusal_override,
-)
+from cases.services.recusal import OVERRIDE_REASON_MIN_LENGTH, recusal_override
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 
 

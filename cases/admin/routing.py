@@ -25,17 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import policies
+from cases.enums import WORKING_STATES
 from cases.models import Case, RoutingRule, Team, TeamMembership
+from cases.policies.routing import may_bulk_assign, may_see_queues
 from cases.selectors.cases import handler_list
-from cases.selectors.routing import (
-    leads_a_team,
-    may_see_queues,
-    queue_overview_for_lead,
-    sla_at_risk_q,
-    sla_breached_q,
-)
+from cases.selectors.routing import queue_overview_for_lead, sla_at_risk_q, sla_breached_q
 from cases.services.assignment import case_assign
-from cases.services.routing import WORKING_STATES, routing_rule_save
+from cases.services.routing import routing_rule_save
 from complaints_site.common.exceptions import ApplicationError
 
 
@@ -64,15 +60,6 @@ class QueueFilter(admin.SimpleListFilter):
         if value == "sla_breached":
             return queryset.filter(sla_breached_q(now=now))
         return queryset
-
-
-def may_bulk_assign(user: Any) -> bool:
-    """Superusers, and leads of a team who hold the assignment capability."""
-    if not policies.is_active_staff(user):
-        return False
-    if user.is_superuser:
-        return True
-    return user.has_perm("cases.assign_case") and leads_a_team(user)
 
 
 class AssignToForm(forms.Form):

@@ -10,31 +10,8 @@ from rest_framework.request import Request
 from rest_framework.throttling import UserRateThrottle
 
 from cases.policies import is_active_staff
+from cases.policies.clients import is_api_client, is_portal_customer
 from complaints_site.common.tokens import ApiTokenAuthentication
-
-USE_INTAKE_API = "cases.use_intake_api"
-
-
-def is_api_client(user: Any) -> bool:
-    """The exchange's systems: a service account in the API client role (not a person)."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and not user.is_staff
-        and user.has_perm(USE_INTAKE_API)
-    )
-
-
-def is_portal_customer(user: Any) -> bool:
-    """A signed-in exchange user, known by their exchange account (customer profile)."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and not user.is_staff
-        and hasattr(user, "customer_profile")
-    )
 
 
 def channel_of(request: Request) -> str:

@@ -26,13 +26,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
-from cases.api.permissions import (
-    ApiReadThrottle,
-    ApiWriteThrottle,
-    MayOpenCases,
-    channel_of,
-    is_api_client,
-)
+from cases.api.permissions import ApiReadThrottle, ApiWriteThrottle, MayOpenCases, channel_of
 from cases.api.serializers import (
     ApiErrorSerializer,
     CaseCreateInputSerializer,
@@ -44,6 +38,7 @@ from cases.api.serializers import (
 )
 from cases.models import Case, EvidenceKind
 from cases.policies import is_active_staff, may_reach_case
+from cases.policies.clients import is_api_client
 from cases.selectors.cases import case_get_for_api, case_list_for_api, messages_public_for_case
 from cases.services.api_intake import intake_submit_idempotent, request_fingerprint
 from cases.services.cases import normalize_email

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from cases.gateway.config import GatewaySettings
 from cases.gateway.port import (
     ACTION_KINDS,
     RECORD_FIELDS,
@@ -92,10 +92,10 @@ class _Transient(Exception):
 class HttpExchangeGateway:
     """The port over the exchange's REST API.
 
-    Reads EXCHANGE_GATEWAY_URL, _KEY_ID, _SECRET, _TIMEOUT_MS, _RETRIES and _BACKOFF_MS from
-    settings; keyword arguments override them (`timeout_ms` and `backoff_ms` in milliseconds,
-    `retries` the number of attempts in all, `sleep` the function that waits between attempts,
-    given seconds).
+    Reads EXCHANGE_GATEWAY_URL, _KEY_ID, _SECRET, _TIMEOUT_MS, _RETRIES and _BACKOFF_MS through
+    `GatewaySettings`; keyword arguments override them (`timeout_ms` and `backoff_ms` in
+    milliseconds, `retries` the number of attempts in all, `sleep` the function that waits
+    between attempts, given seconds).
     Raises ImproperlyConfigured when the URL, key id or secret is missing."""
 
     def __init__(
@@ -109,18 +109,13 @@ class HttpExchangeGateway:
         backoff_ms: int | None = None,
         sleep: Callable[[float], Any] = time.sleep,
     ) -> None:
-        if base_url is None:
-            base_url = getattr(settings, "EXCHANGE_GATEWAY_URL", "")
-        if key_id is None:
-            key_id = getattr(settings, "EXCHANGE_GATEWAY_KEY_ID", "")
-        if secret is None:
-            secret = getattr(settings, "EXCHANGE_GATEWAY_SECRET", "")
-        if timeout_ms is None:
-            timeout_ms = getattr(settings, "EXCHANGE_GATEWAY_TIMEOUT_MS", 5000)
-        if retries is None:
-            retries = getattr(settings, "EXCHANGE_GATEWAY_RETRIES", 3)
-        if backoff_ms is None:
-            backoff_ms = getattr(settings, "EXCHANGE_GATEWAY_BACKOFF_MS", 500)
+        configured = GatewaySettings.from_settings()
+        base_url = configured.base_url if base_url is None else base_url
+        key_id = configured.key_id if key_id is None else key_id
+        secret = configured.secret if secret is None else secret
+        timeout_ms = configured.timeout_ms if timeout_ms is None else timeout_ms
+        retries = configured.retries if retries is None else retries
+        backoff_ms = configured.backoff_ms if backoff_ms is None else backoff_ms
 
         if not base_url:
             raise ImproperlyConfigured(

@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.db import models
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from cases.gateway.config import GatewaySettings
 
 
 class RecordKind(models.TextChoices):
@@ -247,4 +248,4 @@ def normalize_record(kind: str, raw: dict[str, Any]) -> dict[str, str | None]:
 def get_gateway() -> ExchangeGateway:
     """The configured adapter: `EXCHANGE_GATEWAY` is a dotted class path (the demo ledger by
     default); the HTTP adapter reads its URL, key and limits from settings."""
-    return import_string(settings.EXCHANGE_GATEWAY)()
+    return import_string(GatewaySettings.from_settings().adapter)()

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from guardian.core import ObjectPermissionChecker
 
+from cases import roles
+
 if TYPE_CHECKING:
     from cases.models import Case
 
@@ -82,8 +84,6 @@ def may_assign(user: Any, case: Case) -> bool:
 def may_override_recusal(user: Any) -> bool:
     """The compliance role (or a superuser): who may lift recusals and review declarations at
     all. Whether they may on a given one is `may_override` / `may_review_declaration`."""
-    from cases import roles
-
     if not is_active_staff(user):
         return False
     # Asked several times by one page (list, buttons): one query per user object (request),

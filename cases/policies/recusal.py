@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from cases.enums import TRANSITION_EVENT_PREFIX
 from cases.models import (
     Case,
     CaseEvent,
@@ -102,7 +103,7 @@ def reviewer_conflict(*, case: Case, reviewer: Any) -> Conflict | None:
     if case.assignee_id == reviewer.pk:
         return Conflict(REVIEWER_IS_HANDLER, "assignee")
     if CaseEvent.objects.filter(
-        case=case, actor=reviewer, type__startswith="case.transition."
+        case=case, actor=reviewer, type__startswith=TRANSITION_EVENT_PREFIX
     ).exists():
         return Conflict(REVIEWER_IS_HANDLER, "ran a transition")
     return None

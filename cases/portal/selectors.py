@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cases.enums import CaseState
+from cases.enums import TRANSITION_EVENT_PREFIX, CaseEventType, CaseState
 from cases.models import Case, CaseEvent, Notification, NotificationChannel
 
 # CaseState -> the plain words a customer reads. Several internal steps look the same from
@@ -53,13 +53,13 @@ def case_timeline_for_customer(*, case: Case) -> list[TimelineStep]:
     wording. One query; consecutive steps with the same wording are shown once."""
     events = (
         CaseEvent.objects.filter(case=case)
-        .filter(Q(type="case.opened") | Q(type__startswith="case.transition."))
+        .filter(Q(type=CaseEventType.OPENED) | Q(type__startswith=TRANSITION_EVENT_PREFIX))
         .order_by("created_at", "id")
         .values_list("type", "to_state", "created_at")
     )
     steps: list[TimelineStep] = []
     for type_, to_state, at in events:
-        state = CaseState.RECEIVED if type_ == "case.opened" else to_state
+        state = CaseState.RECEIVED if type_ == CaseEventType.OPENED else to_state
         status = customer_status(state)
         if steps and steps[-1].status == status:
             continue

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.enums import Channel, Locale
 from cases.lib.redaction import LABELS
 from cases.models import Case, EvidenceKind, IdempotencyKey
+from cases.policies.clients import is_portal_customer
 from cases.portal.forms import (
     ComplaintForm,
     EvidenceForm,
@@ -59,16 +60,6 @@ _TOKENS = "portal_form_tokens"
 _MAX_TOKENS = 20
 
 
-def is_portal_user(user: Any) -> bool:
-    """Active, not staff, and linked to an exchange account."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and not user.is_staff
-        and hasattr(user, "customer_profile")
-    )
-
-
 def portal_user_required(view):
     """Anonymous -> sign-in page; staff or users without a customer profile -> 403 page."""
 
@@ -76,7 +67,7 @@ def portal_user_required(view):
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if not is_portal_user(request.user):
+        if not is_portal_customer(request.user):
             return render(request, "cases/portal/not_customer.html", status=403)
         return view(request, *args, **kwargs)
 
@@ -131,7 +122,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         user = authenticate(
             request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
         )
-        if user is not None and is_portal_user(user):
+        if user is not None and is_portal_customer(user):
             login(request, user)
             return redirect(next_url or "portal:case_list")
         # One message for every failure, so the form does not reveal which accounts exist.

@@ -14,10 +14,9 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cases.enums import CaseState
+from cases.enums import WORKING_STATES, CaseState
 from cases.models import Case, Consultation, ConsultationStatus, Team
 from cases.policies import is_active_staff, may_view_all_cases
-from cases.services.routing import WORKING_STATES
 
 
 def _horizon(now: datetime) -> datetime:
@@ -68,20 +67,6 @@ def teams_led_by(*, user: Any) -> QuerySet[Team]:
     if may_view_all_cases(user):
         return Team.objects.order_by("name")
     return Team.objects.filter(lead=user).order_by("name")
-
-
-def leads_a_team(user: Any) -> bool:
-    """Whether the user leads any team; asked once per request (kept on the user object, as
-    Django keeps its permission cache), since the admin's menu asks it for every page."""
-    cached = getattr(user, "_leads_a_team", None)
-    if cached is None:
-        cached = bool(user.pk) and Team.objects.filter(lead=user).exists()
-        user._leads_a_team = cached
-    return cached
-
-
-def may_see_queues(user: Any) -> bool:
-    return is_active_staff(user) and (may_view_all_cases(user) or leads_a_team(user))
 
 
 @dataclass

@@ -13,19 +13,19 @@ from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases.enums import TERMINAL_STATES
+from cases.enums import TERMINAL_STATES, CaseEventType
 from cases.models import (
     Case,
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
     Consultation,
     ConsultationStatus,
-    StaffProfile,
     Team,
     TeamMembership,
 )
 from cases.policies import is_active_staff, may_assign
 from cases.services.events import case_event_record
+from cases.services.recusal import recusal_check, staff_write_check, staff_write_scope
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -74,26 +74,6 @@ def team_member_remove(*, team: Team, user: Any, actor: Actor, reason: str) -> N
     stamp(membership, actor=actor, reason=reason)
     membership.delete()
     user.groups.remove(team.group)
-
-
-def staff_profile_ensure(*, user: Any, actor: Actor, **fields: Any) -> StaffProfile:
-    profile = StaffProfile.objects.filter(user=user).first() or StaffProfile(user=user)
-    previous_account = profile.exchange_account_id
-    changed = profile.pk is None
-    for key, value in fields.items():
-        if getattr(profile, key) != value:
-            setattr(profile, key, value)
-            changed = True
-    linked_account = previous_account != profile.exchange_account_id
-    if changed:
-        stamp(profile, actor=actor, reason="Staff profile updated")
-        profile.save()
-    if linked_account and profile.exchange_account_id:
-        # A newly linked own account may be a party of open cases: a late conflict.
-        from cases.services.recusal import recusal_sweep_for_user
-
-        recusal_sweep_for_user(user=user)
-    return profile
 
 
 def grant_new_case_to_team(case: Case, team: Team) -> None:
@@ -149,8 +129,6 @@ def case_assign(
     case passes the recusal check (a recused lead does not reassign the case), then a new
     handler passes it too; each check is recorded even when refused, and a refusal raises
     PermissionDeniedError naming the rule."""
-    from cases.services.recusal import recusal_check, staff_write_check, staff_write_scope
-
     if not isinstance(actor, SystemActor) and not may_assign(actor, case):
         # Before any check is recorded: only attempts by someone who may assign reach the
         # ledger. (Checked again under the lock in `_case_assign`.)
@@ -220,7 +198,7 @@ def _case_assign(
     locked.save()
     case_event_record(
         case=locked,
-        type="case.assignment.changed",
+        type=CaseEventType.ASSIGNMENT_CHANGED,
         actor=actor,
         reason=reason.strip(),
         data={

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
-from cases.enums import Category, Channel, Locale, Priority
+from cases.enums import CaseEventType, Category, Channel, Locale, Priority
 from cases.models import Case, CaseTransaction, Team
 from cases.services.assignment import grant_new_case_to_team, grant_new_case_to_user
 from cases.services.events import case_event_record
@@ -46,57 +48,64 @@ def compute_due_dates(case: Case) -> None:
     case.final_response_due_at = case.received_at + settings.FINAL_RESPONSE_DEADLINE
 
 
-def case_open(
-    *,
-    actor: Actor,
-    category: str,
-    subject: str,
-    description: str,
-    complainant_account_id: str,
-    complainant_email: str,
-    channel: str,
-    complainant_locale: str = Locale.EN,
-    priority: str = Priority.P3,
-    related_transactions: Iterable[str] = (),
-    customer=None,
-    received_at: datetime | None = None,
-    is_complaint: bool = True,
-    classification_note: str = "",
-    redactions: Iterable[str] = (),
-    account_required: bool = True,
-    intake_client=None,
-    team: Team | None = None,
-    assignee=None,
-    event_data: dict | None = None,
-    counterparty_account_id: str = "",
-    appeal_of: Case | None = None,
-) -> Case:
-    """Register a new case with a fresh reference and its clocks; one history row, one event.
+@dataclass(frozen=True)
+class CaseDraft:
+    """What a new case is opened with: the complaint as the channel gave it, and the first
+    routing. `team` and `assignee` (routed at intake) get the case's object permissions at
+    birth. `account_required` is False for mail and social posts, which arrive before the
+    account is known (assessment fills it in). `event_data` is added to the `case.opened`
+    event."""
 
-    `team` and `assignee` (routed at intake) get the case's object permissions at birth. The
-    caller has checked that the assignee is an active handler (see `routing_pick_handler`).
+    category: str
+    subject: str
+    description: str
+    complainant_account_id: str
+    complainant_email: str
+    channel: str
+    complainant_locale: str = Locale.EN
+    priority: str = Priority.P3
+    related_transactions: Iterable[str] = ()
+    customer: Any = None
+    received_at: datetime | None = None
+    is_complaint: bool = True
+    classification_note: str = ""
+    redactions: Iterable[str] = ()
+    account_required: bool = True
+    intake_client: Any = None
+    team: Team | None = None
+    assignee: Any = None
+    event_data: dict[str, Any] | None = None
+    counterparty_account_id: str = ""
+    appeal_of: Case | None = None
+
+
+def case_open(*, draft: CaseDraft, actor: Actor) -> Case:
+    """Register a new case from `draft` with a fresh reference and its clocks; one history row,
+    one event.
+
+    The caller has checked that the assignee is an active handler (see `routing_pick_handler`).
     Raises ApplicationError (with a message per field) on bad input.
     """
     errors: dict[str, list[str]] = {}
-    _validate_choice(category, Category, "category", errors)
-    _validate_choice(channel, Channel, "channel", errors)
-    _validate_choice(complainant_locale, Locale, "complainant_locale", errors)
-    _validate_choice(priority, Priority, "priority", errors)
-    required = [("subject", subject), ("description", description)]
-    if account_required:
+    _validate_choice(draft.category, Category, "category", errors)
+    _validate_choice(draft.channel, Channel, "channel", errors)
+    _validate_choice(draft.complainant_locale, Locale, "complainant_locale", errors)
+    _validate_choice(draft.priority, Priority, "priority", errors)
+    required = [("subject", draft.subject), ("description", draft.description)]
+    if draft.account_required:
         # Mail and social posts arrive before we know the account; assessment fills it in.
-        required.append(("complainant_account_id", complainant_account_id))
+        required.append(("complainant_account_id", draft.complainant_account_id))
     for field, value in required:
         if not (value or "").strip():
             errors.setdefault(field, []).append(_("This field may not be blank."))
     try:
-        validate_email(complainant_email)
+        validate_email(draft.complainant_email)
     except ValidationError:
         errors.setdefault("complainant_email", []).append(_("Enter a valid email address."))
-    txids = [t.strip() for t in related_transactions if t and t.strip()]
+    txids = [t.strip() for t in draft.related_transactions if t and t.strip()]
     if any(len(t) > 128 for t in txids):
         errors.setdefault("related_transactions", []).append(_("A transaction id is too long."))
-    if len(subject or "") > 200:
+    if len(draft.subject or "") > 200:
         errors.setdefault("subject", []).append(_("At most 200 characters."))
     if errors:
         raise ApplicationError(_("Invalid case."), extra={"errors": errors})
@@ -104,75 +113,31 @@ def case_open(
     # No savepoint of its own: inside intake's transaction a failure fails the submission
     # anyway, and a savepoint costs two round trips on the busiest path of the system.
     with transaction.atomic(savepoint=False):
-        return _case_create(
-            actor=actor,
-            category=category,
-            priority=priority,
-            channel=channel,
-            subject=subject,
-            description=description,
-            complainant_account_id=complainant_account_id,
-            complainant_email=complainant_email,
-            complainant_locale=complainant_locale,
-            customer=customer,
-            intake_client=intake_client,
-            team=team,
-            assignee=assignee,
-            received_at=received_at,
-            is_complaint=is_complaint,
-            classification_note=classification_note,
-            redactions=redactions,
-            txids=txids,
-            event_data=event_data,
-            counterparty_account_id=counterparty_account_id,
-            appeal_of=appeal_of,
-        )
+        return _case_create(draft=draft, actor=actor, txids=txids)
 
 
-def _case_create(
-    *,
-    actor: Actor,
-    category: str,
-    priority: str,
-    channel: str,
-    subject: str,
-    description: str,
-    complainant_account_id: str,
-    complainant_email: str,
-    complainant_locale: str,
-    customer,
-    intake_client,
-    team: Team | None,
-    assignee,
-    received_at: datetime | None,
-    is_complaint: bool,
-    classification_note: str,
-    redactions: Iterable[str],
-    txids: list[str],
-    event_data: dict | None,
-    counterparty_account_id: str = "",
-    appeal_of: Case | None = None,
-) -> Case:
+def _case_create(*, draft: CaseDraft, actor: Actor, txids: list[str]) -> Case:
+    team, assignee = draft.team, draft.assignee
     case = Case(
         reference=next_case_reference(),
-        category=category,
-        priority=priority,
-        channel=channel,
-        subject=subject.strip(),
-        description=description,
-        complainant_account_id=(complainant_account_id or "").strip()[:64],
-        is_complaint=is_complaint,
-        classification_note=classification_note[:300],
-        redactions=list(redactions),
-        complainant_email=normalize_email(complainant_email),
-        complainant_locale=complainant_locale,
-        customer=customer,
-        intake_client=intake_client,
+        category=draft.category,
+        priority=draft.priority,
+        channel=draft.channel,
+        subject=draft.subject.strip(),
+        description=draft.description,
+        complainant_account_id=(draft.complainant_account_id or "").strip()[:64],
+        is_complaint=draft.is_complaint,
+        classification_note=draft.classification_note[:300],
+        redactions=list(draft.redactions),
+        complainant_email=normalize_email(draft.complainant_email),
+        complainant_locale=draft.complainant_locale,
+        customer=draft.customer,
+        intake_client=draft.intake_client,
         team=team,
-        counterparty_account_id=(counterparty_account_id or "").strip()[:64],
-        appeal_of=appeal_of,
+        counterparty_account_id=(draft.counterparty_account_id or "").strip()[:64],
+        appeal_of=draft.appeal_of,
         assignee=assignee,
-        received_at=received_at or timezone.now(),
+        received_at=draft.received_at or timezone.now(),
     )
     compute_due_dates(case)
     stamp(case, actor=actor, reason=f"Received via {case.get_channel_display()}")
@@ -187,14 +152,14 @@ def _case_create(
         grant_new_case_to_user(case, assignee)
     case_event_record(
         case=case,
-        type="case.opened",
+        type=CaseEventType.OPENED,
         actor=actor,
         to_state=case.state,
         data={
-            "channel": channel,
+            "channel": draft.channel,
             "team": team.code if team else None,
             **({"assignee": assignee.get_username()} if assignee is not None else {}),
-            **(event_data or {}),
+            **(draft.event_data or {}),
         },
     )
     return case
@@ -246,6 +211,6 @@ def case_update_triage(
     stamp(locked, actor=actor, reason=reason)
     locked.save()
     case_event_record(
-        case=locked, type="case.triage.changed", actor=actor, reason=reason, data=changes
+        case=locked, type=CaseEventType.TRIAGE_CHANGED, actor=actor, reason=reason, data=changes
     )
     return locked

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +22,12 @@ from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import policies
-from cases.enums import TERMINAL_STATES, Channel
+from cases.enums import TERMINAL_STATES, CaseEventType, Channel
 from cases.models import Case, Consultation, ConsultationStatus, Team
+from cases.policies.consultations import may_answer
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
+from cases.services.jobs import task_enqueue
 from cases.services.recusal import staff_write, staff_write_check, staff_write_scope
 from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
 from complaints_site.common.exceptions import (
@@ -36,21 +39,6 @@ from complaints_site.common.history import stamp
 
 OVERDUE_ACTOR = SystemActor("task:consultations_flag_overdue")
 QUESTION_MAX_LENGTH = 4000
-
-
-def may_answer(user: Any, consultation: Consultation, *, group_ids: set[int] | None = None) -> bool:
-    """A member of the consulted team holding ``cases.answer_consultation`` (or a superuser).
-
-    `group_ids` (the user's groups) saves a query per consultation on pages listing several."""
-    if not policies.is_active_staff(user):
-        return False
-    if user.is_superuser:
-        return True
-    if not user.has_perm("cases.answer_consultation"):
-        return False
-    if group_ids is not None:
-        return consultation.team.group_id in group_ids
-    return user.groups.filter(pk=consultation.team.group_id).exists()
 
 
 def _required(value: str, field: str) -> str:
@@ -117,7 +105,7 @@ def consultation_request(
         assign_perm("view_case", team.group, locked)
         case_event_record(
             case=locked,
-            type="consultation.requested",
+            type=CaseEventType.CONSULTATION_REQUESTED,
             actor=actor,
             data={
                 "consultation": consultation.pk,
@@ -145,7 +133,13 @@ def _revoke_if_unneeded(consultation: Consultation) -> bool:
 
 
 def _close(
-    consultation: Consultation, *, status: str, actor: Actor, reason: str, event: str, **data: Any
+    consultation: Consultation,
+    *,
+    status: str,
+    actor: Actor,
+    reason: str,
+    event: CaseEventType,
+    **data: Any,
 ) -> Consultation:
     consultation.status = status
     consultation.closed_at = timezone.now()
@@ -222,7 +216,7 @@ def consultation_answer(
             status=ConsultationStatus.ANSWERED,
             actor=actor,
             reason="Consultation answered",
-            event="consultation.answered",
+            event=CaseEventType.CONSULTATION_ANSWERED,
             evidence=attached.pk if attached else None,
         )
 
@@ -244,7 +238,7 @@ def consultation_withdraw(*, consultation: Consultation, actor: Any, reason: str
             status=ConsultationStatus.WITHDRAWN,
             actor=actor,
             reason=why[:100],
-            event="consultation.withdrawn",
+            event=CaseEventType.CONSULTATION_WITHDRAWN,
         )
 
 
@@ -262,7 +256,7 @@ def consultations_lapse_for_case(*, case: Case, actor: Actor) -> int:
             status=ConsultationStatus.LAPSED,
             actor=actor,
             reason="The case ended",
-            event="consultation.lapsed",
+            event=CaseEventType.CONSULTATION_LAPSED,
         )
         lapsed += 1
     return lapsed
@@ -299,7 +293,7 @@ def consultations_flag_overdue(*, actor: Actor = OVERDUE_ACTOR) -> int:
             consultation.save()
             case_event_record(
                 case=consultation.case,
-                type="consultation.overdue",
+                type=CaseEventType.CONSULTATION_OVERDUE,
                 actor=actor,
                 data={"consultation": pk, "team": consultation.team.code},
             )
@@ -310,17 +304,13 @@ def consultations_flag_overdue(*, actor: Actor = OVERDUE_ACTOR) -> int:
 
 
 def _enqueue_lead_notice(consultation_id: int) -> None:
-    from cases.tasks import consultation_notify_lead
-
-    consultation_notify_lead.delay(consultation_id)
+    task_enqueue("cases.tasks.consultation_notify_lead", consultation_id)
 
 
 def consultation_lead_notice_send(*, consultation_id: int, actor: Actor = OVERDUE_ACTOR) -> bool:
     """Email the consulted team's lead that an answer is overdue (the reference and the team
     only: no personal data of the customer). Sends once: the row is locked and marked in the
     same transaction, so a re-delivered task finds it sent."""
-    from django.core.mail import EmailMessage
-
     with transaction.atomic():
         consultation = (
             Consultation.objects.select_for_update(of=("self",))

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
+from cases.enums import CaseEventType
 from cases.lib.scanning import SKIPPED, ScannerUnavailable, scan_bytes
 from cases.lib.uploads import check_upload, clean_filename, refuse
 from cases.models import (
@@ -117,7 +118,7 @@ def _scan(
     # intake, whose savepoint does roll it back, records the refusal with its code instead.
     case_event_record(
         case=case,
-        type="evidence.refused",
+        type=CaseEventType.EVIDENCE_REFUSED,
         actor=actor,
         data={
             "code": "infected",
@@ -197,7 +198,7 @@ def evidence_add(
         evidence.save()
         case_event_record(
             case=case,
-            type="evidence.added",
+            type=CaseEventType.EVIDENCE_ADDED,
             actor=actor,
             data={
                 "evidence": evidence.pk,
@@ -242,7 +243,7 @@ def evidence_rescan_held(*, limit: int = RESCAN_BATCH) -> dict[str, int]:
             locked.save(update_fields=["scan_status", "scan_signature"])
             case_event_record(
                 case=evidence.case,
-                type="evidence.scanned",
+                type=CaseEventType.EVIDENCE_SCANNED,
                 actor=RESCAN_ACTOR,
                 data={
                     "evidence": pk,
@@ -273,7 +274,7 @@ def evidence_open(*, evidence: Evidence, actor: Actor, via: str) -> IO[bytes]:
         )
     case_event_record(
         case=evidence.case,
-        type="evidence.downloaded",
+        type=CaseEventType.EVIDENCE_DOWNLOADED,
         actor=actor,
         data={"evidence": evidence.pk, "via": via, "sensitive": evidence.is_sensitive},
     )
@@ -340,7 +341,7 @@ def evidence_review(
             )
         case_event_record(
             case=case,
-            type="evidence.reviewed",
+            type=CaseEventType.EVIDENCE_REVIEWED,
             actor=actor,
             data={
                 "evidence": locked.pk,
@@ -355,7 +356,7 @@ def evidence_view_log(*, evidence: Evidence, actor: Actor, via: str) -> None:
     """Record that `actor` looked at the item (a snapshot's table, a sensitive item's page)."""
     case_event_record(
         case=evidence.case,
-        type="evidence.viewed",
+        type=CaseEventType.EVIDENCE_VIEWED,
         actor=actor,
         data={"evidence": evidence.pk, "via": via, "sensitive": evidence.is_sensitive},
     )

@@ -10,15 +10,15 @@ the case with notice after `INFO_REQUEST_CLOSE_AFTER` (docs/investigation.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.enums import CaseState
+from cases.enums import CaseEventType, CaseState
 from cases.models import Case
 from cases.services.events import case_event_record
+from cases.services.lifecycle import case_transition
 from cases.services.notifications import notification_queue
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import ConflictError
@@ -27,34 +27,6 @@ from complaints_site.common.history import stamp
 SWEEP_ACTOR = SystemActor("task:info_requests_sweep")
 # Cases handled per sweep run; the next run picks up the rest.
 SWEEP_BATCH = 500
-
-
-def after_request_info(
-    *, case: Case, actor: Actor, from_state: str, inputs: dict[str, Any]
-) -> None:
-    """The question to the customer: a public message (email and portal)."""
-    from cases.services.intake import message_write_staff
-
-    message_write_staff(
-        case=case,
-        actor=actor,
-        body=inputs["info_request"],
-        kind="case.info_requested",
-        event="case.info.requested",
-    )
-
-
-def after_close_unanswered(
-    *, case: Case, actor: Actor, from_state: str, inputs: dict[str, Any]
-) -> None:
-    """Tell the customer the case was closed because the question went unanswered."""
-    notification_queue(
-        case=case,
-        kind="case.closed_unanswered",
-        cause=f"closed-unanswered-{case.closed_at:%Y%m%d%H%M%S}",
-        actor=actor,
-        context={"question": case.info_request[:4000]},
-    )
 
 
 def _remind(case_id: int, *, actor: Actor) -> bool:
@@ -72,7 +44,7 @@ def _remind(case_id: int, *, actor: Actor) -> bool:
         )
         stamp(case, actor=actor, reason="Reminded the customer of the request for information")
         case.save()
-        case_event_record(case=case, type="case.info.reminded", actor=actor)
+        case_event_record(case=case, type=CaseEventType.INFO_REMINDED, actor=actor)
         return True
 
 
@@ -86,8 +58,6 @@ def info_requests_sweep(*, actor: Actor = SWEEP_ACTOR) -> SweepResult:
     """Remind the customers who have been silent too long, and close the cases of those silent
     far too long. Selection is one indexed query per step (`case_awaiting_since`); each case is
     then handled in its own transaction, so one failure never blocks the rest. Idempotent."""
-    from cases.services.lifecycle import case_transition
-
     now = timezone.now()
     waiting = Case.objects.filter(state=CaseState.AWAITING_CUSTOMER)
     to_close = list(

@@ -17,12 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
-from cases.enums import CaseState, Category, Channel, Locale, Priority
+from cases.enums import CaseEventType, CaseState, Category, Channel, Locale, Priority
 from cases.lib.classification import classify_submission
 from cases.lib.redaction import LABELS, redact_secrets
 from cases.models import (
@@ -33,9 +32,11 @@ from cases.models import (
     MessageDirection,
     Team,
 )
-from cases.services.cases import case_open
+from cases.services.cases import CaseDraft, case_open
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
+from cases.services.lifecycle import case_transition
+from cases.services.messages import message_record, message_write_staff
 from cases.services.notifications import notification_queue
 from cases.services.recusal import (
     recusal_bar_at_intake,
@@ -43,7 +44,7 @@ from cases.services.recusal import (
     staff_write,
 )
 from cases.services.routing import routing_pick_handler, routing_route_for
-from complaints_site.common.actors import Actor, SystemActor, actor_label, actor_user
+from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import ApplicationError, ConflictError
 from complaints_site.common.history import stamp
 
@@ -169,37 +170,6 @@ def _store_attachments(
     return stored, refused
 
 
-def _message_record(
-    *,
-    case: Case,
-    actor: Actor,
-    body: str,
-    channel: str,
-    direction: str,
-    redactions: tuple[str, ...],
-    source: dict[str, Any],
-    email_message_id: str = "",
-    author: Any = None,
-    author_label: str = "",
-    created_at: datetime | None = None,
-) -> Message:
-    message = Message(
-        created_at=created_at or timezone.now(),
-        case=case,
-        direction=direction,
-        channel=channel,
-        author=author if author is not None else actor_user(actor),
-        author_label=author_label or actor_label(actor),
-        body=body,
-        redactions=list(redactions),
-        source=source,
-        email_message_id=email_message_id[:255],
-    )
-    stamp(message, actor=actor, reason=f"Message ({direction}, {channel})")
-    message.save()
-    return message
-
-
 def _intake_route(submission: IntakeSubmission, *, conflicted: set[int]) -> tuple[Team | None, Any]:
     """The first team (by routing rule on category, language and channel; else the default
     team) and, when the rule auto-assigns, the least-loaded fitting handler in it (or None),
@@ -244,36 +214,38 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
     conflicted = staff_conflicted_with_accounts({(account_id or "").strip()})
     team, assignee = _intake_route(submission, conflicted=conflicted)
     case = case_open(
+        draft=CaseDraft(
+            category=submission.category,
+            subject=subject.text[:200],
+            description=description.text,
+            complainant_account_id=account_id,
+            complainant_email=submission.email,
+            complainant_locale=submission.locale,
+            channel=submission.channel,
+            priority=priority,
+            related_transactions=submission.related_transactions,
+            customer=customer,
+            is_complaint=classification.is_complaint,
+            classification_note=classification.note,
+            redactions=redactions,
+            account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
+            intake_client=submission.intake_client,
+            received_at=submission.received_at,
+            # Routed at birth: one insert with its team (and handler), not an insert and a
+            # reassignment.
+            team=team,
+            assignee=assignee,
+            event_data={
+                "source": submission.source,
+                "classification": classification.note,
+                "redactions": list(redactions),
+            },
+        ),
         actor=actor,
-        category=submission.category,
-        subject=subject.text[:200],
-        description=description.text,
-        complainant_account_id=account_id,
-        complainant_email=submission.email,
-        complainant_locale=submission.locale,
-        channel=submission.channel,
-        priority=priority,
-        related_transactions=submission.related_transactions,
-        customer=customer,
-        is_complaint=classification.is_complaint,
-        classification_note=classification.note,
-        redactions=redactions,
-        account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
-        intake_client=submission.intake_client,
-        received_at=submission.received_at,
-        # Routed at birth: one insert with its team (and handler), not an insert and a
-        # reassignment.
-        team=team,
-        assignee=assignee,
-        event_data={
-            "source": submission.source,
-            "classification": classification.note,
-            "redactions": list(redactions),
-        },
     )
     if conflicted:
         recusal_bar_at_intake(case=case, user_ids=conflicted, actor=actor)
-    message = _message_record(
+    message = message_record(
         case=case,
         actor=actor,
         created_at=case.received_at,
@@ -296,7 +268,7 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
     if refused:
         case_event_record(
             case=case,
-            type="case.intake.attachments_refused",
+            type=CaseEventType.INTAKE_ATTACHMENTS_REFUSED,
             actor=actor,
             data={"refused": [{"name": r.name, "code": r.code} for r in refused]},
         )
@@ -339,7 +311,7 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
         )
     if case.state in ("withdrawn", "out_of_scope"):
         raise ConflictError(_("This case is closed; please open a new complaint."))
-    message = _message_record(
+    message = message_record(
         case=case,
         actor=actor,
         body=body.text,
@@ -356,7 +328,7 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
     )
     case_event_record(
         case=case,
-        type="case.message.received",
+        type=CaseEventType.MESSAGE_RECEIVED,
         actor=actor,
         data={
             "message": message.pk,
@@ -369,8 +341,6 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
     if case.state == CaseState.AWAITING_CUSTOMER:
         # The answer to a request for information: the case goes back to the step that asked
         # and its clocks run again.
-        from cases.services.lifecycle import case_transition
-
         case = case_transition(
             case=case,
             transition="resume",
@@ -420,55 +390,6 @@ def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = Fa
     return message
 
 
-def message_write_staff(
-    *,
-    case: Case,
-    actor: Any,
-    body: str,
-    internal: bool = False,
-    kind: str = "case.message",
-    event: str = "",
-) -> Message:
-    """Write a staff message on `case` (already locked by the caller, inside its transaction).
-
-    A public one queues notification `kind` and sets `case.first_response_at` on the instance if
-    it was empty; the caller saves the case (so a transition that asks the customer something
-    writes one history row). Raises ApplicationError on an empty body.
-    """
-    text = redact_secrets((body or "").strip())
-    if not text.text:
-        raise ApplicationError(
-            _("The message is empty."),
-            extra={"errors": {"body": [_("This field may not be blank.")]}},
-        )
-    message = _message_record(
-        case=case,
-        actor=actor,
-        body=text.text,
-        channel=Channel.STAFF,
-        direction=MessageDirection.INTERNAL if internal else MessageDirection.OUTBOUND,
-        redactions=text.kinds,
-        source={"type": "staff"},
-    )
-    case_event_record(
-        case=case,
-        type=event or ("case.note.added" if internal else "case.message.sent"),
-        actor=actor,
-        data={"message": message.pk},
-    )
-    if not internal:
-        if case.first_response_at is None:
-            case.first_response_at = timezone.now()
-        notification_queue(
-            case=case,
-            kind=kind,
-            cause=f"message-{message.pk}",
-            actor=actor,
-            context={"body": text.text[:4000]},
-        )
-    return message
-
-
 @staff_write(
     "complaint_flag",
     may=lambda actor, case: policies.may_run(actor, case, "cases.assess_case"),
@@ -492,7 +413,7 @@ def case_set_complaint_flag(*, case: Case, actor: Any, is_complaint: bool, reaso
     locked.save()
     case_event_record(
         case=locked,
-        type="case.classification.changed",
+        type=CaseEventType.CLASSIFICATION_CHANGED,
         actor=actor,
         reason=reason.strip(),
         data={"is_complaint": [not is_complaint, is_complaint]},

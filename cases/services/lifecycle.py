@@ -11,16 +11,22 @@ of ConcurrentTransitionMixin.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
-from cases.enums import TERMINAL_STATES, CaseState, ResponsibilityParty
+from cases.enums import TERMINAL_STATES, CaseEventType, CaseState, ResponsibilityParty
 from cases.models import Case
+from cases.services.consultations import consultations_lapse_for_case
 from cases.services.events import case_event_record
+from cases.services.recusal import staff_write_check
+from cases.services.transition_effects import (
+    TransitionEffect,
+    after_close_unanswered,
+    after_request_info,
+)
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -36,10 +42,9 @@ class TransitionSpec:
     inputs: tuple[str, ...] = ()
     # Shown in red on the button: the transition ends the case or speaks for the exchange.
     dangerous: bool = False
-    # "module:function" run inside the transition's transaction after the state changed and
-    # before the case is saved, with (case=, actor=, from_state=, inputs=): the messages and
-    # notifications that go with it.
-    effect: str = ""
+    # Run inside the transition's transaction after the state changed and before the case is
+    # saved: the messages and notifications that go with it (`transition_effects`).
+    effect: TransitionEffect | None = None
     # Inputs that must be given every time the transition runs (never reused from last time).
     fresh_inputs: tuple[str, ...] = ()
 
@@ -53,7 +58,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
     "request_info": TransitionSpec(
         _("Ask the customer for information"),
         ("info_request",),
-        effect="cases.services.info_requests:after_request_info",
+        effect=after_request_info,
         fresh_inputs=("info_request",),
     ),
     "resume": TransitionSpec(_("Resume (customer answered)")),
@@ -76,7 +81,7 @@ TRANSITIONS: dict[str, TransitionSpec] = {
     "close_unanswered": TransitionSpec(
         _("Close: the customer did not answer"),
         dangerous=True,
-        effect="cases.services.info_requests:after_close_unanswered",
+        effect=after_close_unanswered,
     ),
     "withdraw": TransitionSpec(_("Customer withdrew the complaint"), dangerous=True),
 }
@@ -130,12 +135,6 @@ def evidence_ids_clean(value: Any) -> list[int]:
     return sorted(ids)
 
 
-def _run_effect(spec: TransitionSpec, **kwargs: Any) -> None:
-    if spec.effect:
-        module, _sep, function = spec.effect.partition(":")
-        getattr(import_module(module), function)(**kwargs)
-
-
 def _holds_permission(method: Any, user: Any) -> bool:
     """The transition's own permission only. (django-fsm-2's `has_transition_perm` also checks
     conditions, which would hide transitions whose conditions depend on their inputs.)"""
@@ -152,8 +151,11 @@ def _capability_allows(method: Any, user: Any) -> bool:
     return all(p is None or p(method.__self__, user) for p in permissions)
 
 
-def is_available(case: Case, name: str, user: Any) -> bool:
+def _available(case: Case, name: str, user: Any) -> bool:
     """The transition may run from the case's current state, and this user holds its permission.
+
+    Not a policy: it reads the state machine (which transitions leave this state); the "who"
+    half is the access policy the transition declares (`cases.policies.access.may_run`).
 
     Conditions that depend on the transition's inputs are checked when it runs.
     """
@@ -163,7 +165,7 @@ def is_available(case: Case, name: str, user: Any) -> bool:
 
 def available_transitions(*, case: Case, user: Any) -> list[str]:
     """The transitions this user may run on this case now, in lifecycle order."""
-    return [name for name in TRANSITIONS if is_available(case, name, user)]
+    return [name for name in TRANSITIONS if _available(case, name, user)]
 
 
 def _precheck(case: Case, transition: str, actor: Actor, expected_state: str | None) -> None:
@@ -222,8 +224,6 @@ def case_transition(
         # the lock below, where the state may have moved meanwhile.
         _precheck(case, transition, actor, expected_state)
         # Recusal next, in its own transaction: a refused attempt stays on the record.
-        from cases.services.recusal import staff_write_check
-
         staff_write_check(case=case, actor=actor, act=f"transition:{transition}")
     try:
         with transaction.atomic():
@@ -259,7 +259,7 @@ def case_transition(
             method()
             case_event_record(
                 case=locked,
-                type=f"case.transition.{transition}",
+                type=CaseEventType.for_transition(transition),
                 actor=actor,
                 reason=reason.strip(),
                 from_state=from_state,
@@ -268,19 +268,13 @@ def case_transition(
             )
             # Before the save: an effect may set fields (the first-response time of a question
             # to the customer), which go into the transition's one history row.
-            _run_effect(
-                TRANSITIONS[transition],
-                case=locked,
-                actor=actor,
-                from_state=from_state,
-                inputs=inputs,
-            )
+            effect = TRANSITIONS[transition].effect
+            if effect is not None:
+                effect(case=locked, actor=actor, from_state=from_state, inputs=inputs)
             stamp(locked, actor=actor, reason=reason.strip())
             locked.save()
             if locked.state in TERMINAL_STATES:
                 # Departments consulted on the case lose their access with it.
-                from cases.services.consultations import consultations_lapse_for_case
-
                 consultations_lapse_for_case(case=locked, actor=actor)
     except (ConcurrentTransition, TransitionNotAllowed) as exc:
         raise ConflictError(_("The case changed meanwhile. Reload and retry.")) from exc

@@ -30,6 +30,7 @@ from cases.models import (
     NotificationChannel,
     NotificationStatus,
 )
+from cases.services.jobs import task_enqueue
 from complaints_site.common.actors import Actor
 from complaints_site.common.history import stamp
 
@@ -99,9 +100,7 @@ def notification_queue(
 
 
 def _enqueue(notification_id: int) -> None:
-    from cases.tasks import notification_deliver
-
-    notification_deliver.delay(notification_id)
+    task_enqueue("cases.tasks.notification_deliver", notification_id)
 
 
 def notification_render(notification: Notification) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""Recusal: checks on every act, conflict declarations, late conflicts, compliance overrides.
+"""Recusal: the check on every act, and compliance overrides.
 
 `recusal_check` runs before a person acts on a case (assignment of them, every transition they
 run; approvals and quality review call it too). It records the check in the `RecusalCheck`
@@ -11,8 +11,9 @@ Every staff write on a case goes through `staff_write_check` (directly, or throu
 `@staff_write` decorator of a service), after the write's own permission check: the ledger
 only records acts that someone allowed to attempt them attempted, with their true outcome.
 
-Only a compliance officer lifts a recusal or reviews a declaration, never their own (four
-eyes), with a written reason.
+Only a compliance officer lifts a recusal, never their own (four eyes), with a written reason.
+Declarations and the other late conflicts, whose sweep unassigns, sit above assignment in
+`cases.services.conflicts`.
 """
 
 from __future__ import annotations
@@ -23,17 +24,18 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import policies
-from cases.enums import NON_FINAL_STATES
+from cases.enums import CaseEventType
 from cases.models import (
     Case,
     CaseEvent,
-    CaseParticipant,
     CaseRecusal,
     CheckOutcome,
     ConflictDeclaration,
@@ -43,6 +45,7 @@ from cases.models import (
 )
 from cases.policies.recusal import RULES, Conflict, recusal_conflicts
 from cases.services.events import case_event_record
+from cases.services.jobs import task_enqueue
 from complaints_site.common.actors import Actor, SystemActor, actor_label
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 from complaints_site.common.history import stamp
@@ -53,11 +56,8 @@ SWEEP_ACTOR = SystemActor("recusal")
 # say something (a word or two is not a reason).
 OVERRIDE_REASON_MIN_LENGTH = 20
 
-# Re-exported: the admin and older callers import it from here.
-may_override_recusal = policies.may_override_recusal
 
-
-def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseRecusal:
+def recusal_record(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseRecusal:
     active = CaseRecusal.objects.filter(
         case=case, user=user, rule=conflict.rule, lifted_at__isnull=True
     ).first()
@@ -68,7 +68,7 @@ def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseR
     recusal.save()
     case_event_record(
         case=case,
-        type="case.recusal.recused",
+        type=CaseEventType.RECUSED,
         actor=actor,
         reason=conflict.sentence,
         data={"user": user.get_username(), "rule": conflict.rule, "detail": conflict.detail},
@@ -76,10 +76,8 @@ def _recuse(*, case: Case, user: Any, conflict: Conflict, actor: Actor) -> CaseR
     return recusal
 
 
-def _notify_lead(case_id: int, lead_id: int, event_id: int) -> None:
-    from cases.tasks import recusal_notify_lead
-
-    recusal_notify_lead.delay(case_id, lead_id, event_id)
+def recusal_lead_notice_queue(case_id: int, lead_id: int, event_id: int) -> None:
+    task_enqueue("cases.tasks.recusal_notify_lead", case_id, lead_id, event_id)
 
 
 def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None = None) -> bool:
@@ -89,10 +87,6 @@ def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None
     Sent once per `case.recusal.reassignment_needed` event (`event_id`): the case row is locked
     and the sending recorded as a `case.recusal.lead_notified` event in the same transaction,
     so a re-delivered task finds it and sends nothing."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.mail import EmailMessage
-
     lead = get_user_model().objects.filter(pk=lead_id, is_active=True).first()
     if lead is None or not lead.email:
         return False
@@ -103,7 +97,7 @@ def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None
         if (
             event_id is not None
             and CaseEvent.objects.filter(
-                case_id=case_id, type="case.recusal.lead_notified", data__for_event=event_id
+                case_id=case_id, type=CaseEventType.LEAD_NOTIFIED, data__for_event=event_id
             ).exists()
         ):
             return False
@@ -121,7 +115,7 @@ def recusal_lead_notice_send(*, case_id: int, lead_id: int, event_id: int | None
         ).send()
         case_event_record(
             case=case,
-            type="case.recusal.lead_notified",
+            type=CaseEventType.LEAD_NOTIFIED,
             actor=SWEEP_ACTOR,
             data={"lead": lead.get_username(), "for_event": event_id},
         )
@@ -154,11 +148,9 @@ def staff_conflicted_with_accounts(accounts: set[str]) -> set[int]:
 def recusal_bar_at_intake(*, case: Case, user_ids: set[int], actor: Actor) -> None:
     """A new case about a staff member's own or declared account: bar them from it at birth,
     so it never shows in their team's queue."""
-    from django.contrib.auth import get_user_model
-
     for user in get_user_model().objects.filter(pk__in=user_ids):
         for conflict in recusal_conflicts(case=case, user=user):
-            _recuse(case=case, user=user, conflict=conflict, actor=actor)
+            recusal_record(case=case, user=user, conflict=conflict, actor=actor)
 
 
 def recusal_check(
@@ -207,7 +199,7 @@ def recusal_check(
             actor_label=actor_label(actor),
         )
         for conflict in refused:
-            _recuse(case=case, user=user, conflict=conflict, actor=actor)
+            recusal_record(case=case, user=user, conflict=conflict, actor=actor)
     if refused:
         raise PermissionDeniedError(
             _("%(user)s may not act on this case. %(rule)s")
@@ -311,7 +303,7 @@ def recusal_override(*, recusal: CaseRecusal, actor: Any, reason: str) -> CaseRe
     Raises PermissionDeniedError (not a compliance officer, the person concerned, conflicted
     on the case), ApplicationError (no or too short a reason).
     """
-    if not may_override_recusal(actor):
+    if not policies.may_override_recusal(actor):
         raise PermissionDeniedError(_("Only a compliance officer may override a recusal."))
     if policies.is_person_concerned(actor, recusal.user_id):
         raise PermissionDeniedError(
@@ -350,7 +342,7 @@ def recusal_override(*, recusal: CaseRecusal, actor: Any, reason: str) -> CaseRe
     locked.save()
     case_event_record(
         case=locked.case,
-        type="case.recusal.overridden",
+        type=CaseEventType.RECUSAL_OVERRIDDEN,
         actor=actor,
         reason=text,
         data={
@@ -360,148 +352,3 @@ def recusal_override(*, recusal: CaseRecusal, actor: Any, reason: str) -> CaseRe
         },
     )
     return locked
-
-
-def recusal_sweep_for_user(*, user: Any, actor: Actor = SWEEP_ACTOR) -> list[Case]:
-    """A conflict found late (a declaration, a linked account, a participant record): bar the
-    person from every case it touches that is not final (`NON_FINAL_STATES`: executing, final
-    response and arbitration included) at once, and take the ones assigned to them away
-    from them (their object permissions go with the assignment), asking the team lead to
-    reassign. Set-based: one query finds the cases by account, one by participation."""
-    from cases.services.assignment import case_assign
-
-    accounts = set(
-        StaffProfile.objects.filter(user=user)
-        .exclude(exchange_account_id="")
-        .values_list("exchange_account_id", flat=True)
-    ) | set(
-        ConflictDeclaration.objects.filter(
-            staff=user, status__in=(DeclarationStatus.PENDING, DeclarationStatus.ACCEPTED)
-        )
-        .exclude(exchange_account_id="")
-        .values_list("exchange_account_id", flat=True)
-    )
-    by_account = Q(complainant_account_id__in=accounts) | Q(counterparty_account_id__in=accounts)
-    by_part = Q(pk__in=CaseParticipant.objects.filter(user=user).values("case_id"))
-    candidates = Case.objects.filter(state__in=NON_FINAL_STATES).filter(
-        (by_account if accounts else Q(pk__in=[])) | by_part
-    )
-    touched = []
-    for case in candidates.select_related("team"):
-        conflicts = recusal_conflicts(case=case, user=user)
-        if not conflicts:
-            continue
-        with transaction.atomic():
-            for conflict in conflicts:
-                _recuse(case=case, user=user, conflict=conflict, actor=actor)
-            if case.assignee_id == user.pk:
-                case = case_assign(
-                    case=case,
-                    actor=actor,
-                    reason=f"Recused: {conflicts[0].rule}",
-                    team=case.team,
-                    assignee=None,
-                )
-                needed = case_event_record(
-                    case=case,
-                    type="case.recusal.reassignment_needed",
-                    actor=actor,
-                    reason=conflicts[0].sentence,
-                    data={
-                        "user": user.get_username(),
-                        "lead": case.team.lead.get_username()
-                        if case.team and case.team.lead_id
-                        else None,
-                    },
-                )
-                if case.team and case.team.lead_id:
-                    transaction.on_commit(
-                        lambda c=case.pk, lead=case.team.lead_id, e=needed.pk: _notify_lead(
-                            c, lead, e
-                        ),
-                        robust=True,
-                    )
-        touched.append(case)
-    return touched
-
-
-@transaction.atomic
-def conflict_declaration_submit(
-    *,
-    staff: Any,
-    actor: Any,
-    kind: str,
-    exchange_account_id: str = "",
-    related_party: str = "",
-    details: str = "",
-) -> ConflictDeclaration:
-    """A staff member declares a conflict; it counts at once (pending review) and bars them
-    from the cases it touches."""
-    if actor.pk != staff.pk and not may_override_recusal(actor):
-        raise PermissionDeniedError(_("Staff declare their own conflicts."))
-    if not (exchange_account_id.strip() or related_party.strip()):
-        raise ApplicationError(
-            _("Name the related account or party."),
-            extra={"errors": {"exchange_account_id": [_("Required.")]}},
-        )
-    declaration = ConflictDeclaration(
-        staff=staff,
-        kind=kind,
-        exchange_account_id=exchange_account_id.strip()[:64],
-        related_party=related_party.strip()[:200],
-        details=details,
-    )
-    stamp(declaration, actor=actor, reason="Declared")
-    declaration.save()
-    recusal_sweep_for_user(user=staff)
-    return declaration
-
-
-@transaction.atomic
-def conflict_declaration_review(
-    *, declaration: ConflictDeclaration, actor: Any, accept: bool, note: str
-) -> ConflictDeclaration:
-    """A compliance officer accepts or rejects a declaration, with a note.
-
-    Four eyes: never the declarant's own declaration (rejecting it would lift their bars).
-    Raises PermissionDeniedError (not a compliance officer, or the declarant), ApplicationError
-    (no note).
-    """
-    if not may_override_recusal(actor):
-        raise PermissionDeniedError(_("Only a compliance officer may review declarations."))
-    if policies.is_person_concerned(actor, declaration.staff_id):
-        raise PermissionDeniedError(
-            _(
-                "Four eyes: you cannot review your own declaration. Another compliance officer "
-                "must decide."
-            )
-        )
-    text = (note or "").strip()
-    if not text:
-        raise ApplicationError(
-            _("A note is required."), extra={"errors": {"note": [_("Required.")]}}
-        )
-    locked = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
-    locked.status = DeclarationStatus.ACCEPTED if accept else DeclarationStatus.REJECTED
-    locked.reviewed_by = actor
-    locked.reviewed_at = timezone.now()
-    locked.review_note = text
-    stamp(locked, actor=actor, reason=text[:100])
-    locked.save()
-    if accept:
-        recusal_sweep_for_user(user=locked.staff)
-    return locked
-
-
-@transaction.atomic
-def case_participant_add(
-    *, case: Case, user: Any, role: str, source: str, actor: Actor
-) -> CaseParticipant:
-    """Record that `user` took part in the action the case is about; they are recused."""
-    participant = CaseParticipant.objects.filter(case=case, user=user, role=role).first()
-    if participant is None:
-        participant = CaseParticipant(case=case, user=user, role=role, source=source[:200])
-        stamp(participant, actor=actor, reason="Participant recorded")
-        participant.save()
-    recusal_sweep_for_user(user=user)
-    return participant

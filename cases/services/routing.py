@@ -19,24 +19,11 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 
-from cases.enums import CaseState
+from cases.enums import WORKING_STATES
 from cases.models import RoutingRule, Team
 from complaints_site.common.actors import Actor
 from complaints_site.common.exceptions import ApplicationError
 from complaints_site.common.history import stamp
-
-# Cases on somebody's desk: neither finished (terminal) nor in follow-up after resolution.
-WORKING_STATES = tuple(
-    s
-    for s in CaseState.values
-    if s
-    not in (
-        CaseState.RESOLVED,
-        CaseState.CLOSED,
-        CaseState.OUT_OF_SCOPE,
-        CaseState.WITHDRAWN,
-    )
-)
 
 
 @dataclass(frozen=True)

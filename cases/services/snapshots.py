@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import policies
+from cases.enums import CaseEventType
 from cases.gateway import (
     RECORD_FIELDS,
     ExchangeGateway,
@@ -214,7 +215,7 @@ def snapshot_pull(
         )
         case_event_record(
             case=case,
-            type="evidence.snapshot.pulled",
+            type=CaseEventType.SNAPSHOT_PULLED,
             actor=actor,
             data={
                 "evidence": evidence.pk,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from cases.enums import Category
 from channels.models import ChatSession
+from channels.policies import may_chat_as_agent
 from channels.portal.views import chat_state, post_message
 from channels.services.chat import (
     chat_accept,
@@ -26,7 +27,6 @@ from channels.services.chat import (
     chat_convert_to_case,
     chat_get_for_agent,
     chat_list_for_agent,
-    may_chat_as_agent,
 )
 from complaints_site.common.exceptions import ApplicationError
 

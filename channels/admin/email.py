@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin.case import ReadOnlyAdminMixin
+from cases.enums import CaseEventType
 from cases.lib.scanning import ScannerUnavailable, scan_bytes
 from cases.selectors.cases import case_list_for_staff
 from cases.services.events import case_event_record
@@ -161,7 +162,7 @@ class InboundEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if inbound.case_id:
             case_event_record(
                 case=inbound.case,
-                type="email.raw_downloaded",
+                type=CaseEventType.EMAIL_RAW_DOWNLOADED,
                 actor=request.user,
                 data={"inbound_email": inbound.pk},
             )

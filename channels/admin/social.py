@@ -20,8 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from cases.policies import is_active_staff
 from channels.models import MentionStatus, SocialMention
+from channels.policies import may_triage
 from channels.services.social import (
     OPEN_STATUSES,
     mention_convert,
@@ -31,12 +31,6 @@ from channels.services.social import (
     mention_reply,
 )
 from complaints_site.common.exceptions import ApplicationError
-
-TRIAGE_PERMISSION = "cases.assess_case"
-
-
-def may_triage(user: Any) -> bool:
-    return is_active_staff(user) and (user.is_superuser or user.has_perm(TRIAGE_PERMISSION))
 
 
 class IdentifyForm(forms.Form):

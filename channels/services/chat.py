@@ -24,6 +24,7 @@ from cases.models import Case, EvidenceKind
 from cases.services.evidence import evidence_add
 from cases.services.intake import IntakeSubmission, intake_submit
 from channels.models import ChatAgentPresence, ChatMessage, ChatSender, ChatSession, ChatStatus
+from channels.policies import may_chat_as_agent
 from complaints_site.common.exceptions import (
     ApplicationError,
     ConflictError,
@@ -36,18 +37,6 @@ AGENT_ONLINE_SECONDS = 60
 MAX_MESSAGE_CHARS = 4000
 # A customer has at most this many chats open at once (a reload must not start another).
 MAX_OPEN_CHATS = 1
-
-
-def may_chat_as_agent(user: Any) -> bool:
-    """Active staff who handle cases (``cases.investigate_case``: support agents, handlers,
-    team leads) or superusers."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.has_perm("cases.investigate_case"))
-    )
 
 
 def _require_agent(user: Any) -> None:

@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group
 from cases import roles
 from cases.models import ConflictDeclaration, CustomerProfile, StaffProfile, Team
 from cases.models.recusal import ConflictKind
-from cases.services.assignment import staff_profile_ensure, team_create, team_member_add
-from cases.services.recusal import conflict_declaration_submit
+from cases.services.assignment import team_create, team_member_add
+from cases.services.conflicts import conflict_declaration_submit, staff_profile_ensure
 from demo.data.investigation import DEMO_CONFLICT
 from demo.data.people import (
     ACCOUNTS,

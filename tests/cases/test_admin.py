@@ -834,7 +834,7 @@ def test_case_page_shows_timeline_and_transactions_to_those_who_reach_it(
 def test_staff_profiles_list_their_teams_in_bounded_queries(
     client, staff, team, other_team, django_assert_max_num_queries
 ):
-    from cases.services.assignment import staff_profile_ensure
+    from cases.services.conflicts import staff_profile_ensure
 
     root = staff(None, superuser=True)
     for i in range(6):

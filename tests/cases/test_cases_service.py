@@ -3,7 +3,7 @@ from django.conf import settings
 
 from cases.enums import Channel, Priority
 from cases.models import CaseEvent
-from cases.services.cases import case_open, case_update_triage
+from cases.services.cases import CaseDraft, case_open, case_update_triage
 from complaints_site.common.exceptions import ApplicationError
 from tests.factories.cases import SYSTEM
 
@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
 
 def _open(**overrides):
     fields = {
-        "actor": SYSTEM,
         "category": "fees",
         "subject": "Withdrawal fee charged twice",
         "description": "Two fees for one withdrawal.",
@@ -21,7 +20,8 @@ def _open(**overrides):
         "channel": Channel.API,
         **overrides,
     }
-    return case_open(**fields)
+    actor = fields.pop("actor", SYSTEM)
+    return case_open(draft=CaseDraft(**fields), actor=actor)
 
 
 def test_open_registers_once_with_clocks_history_and_event():

@@ -73,7 +73,7 @@ def test_history_rows_cannot_be_changed_or_deleted(case_factory, statement):
 
 
 def test_history_of_every_tracked_model_refuses_update(case_factory, team, staff):
-    from cases.services.assignment import staff_profile_ensure
+    from cases.services.conflicts import staff_profile_ensure
 
     member = staff(None, teams=[team])
     staff_profile_ensure(user=member, actor=member, languages=["en"])

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from cases.enums import Category, Channel
 from cases.models import Team
 from cases.services.assignment import case_assign, team_create, team_member_add
-from cases.services.cases import case_open
+from cases.services.cases import CaseDraft, case_open
 from cases.services.lifecycle import case_transition
 from complaints_site.common.actors import SystemActor
 
@@ -50,7 +50,6 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
     """
     n = next(_counter)
     fields = {
-        "actor": SYSTEM,
         "category": Category.TRADE_DISPUTE,
         "subject": f"Order not filled {n}",
         "description": "My limit order did not fill at the quoted price.",
@@ -59,7 +58,8 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
         "channel": Channel.WEB,
         **overrides,
     }
-    case = case_open(**fields)
+    actor = fields.pop("actor", SYSTEM)
+    case = case_open(draft=CaseDraft(**fields), actor=actor)
     if team is not None or assignee is not None:
         case = case_assign(
             case=case, actor=SYSTEM, reason="test setup", team=team, assignee=assignee

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cases.models import CaseEvent, Notification
 from cases.roles import AUDITOR, COMPLIANCE_OFFICER
-from cases.services.recusal import conflict_declaration_submit
+from cases.services.conflicts import conflict_declaration_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from cases.models import CaseEvent, CaseRecusal, ConflictDeclaration, DeclarationStatus
 from cases.roles import COMPLIANCE_OFFICER
-from cases.services.assignment import staff_profile_ensure
-from cases.services.recusal import (
+from cases.services.conflicts import (
     conflict_declaration_review,
     conflict_declaration_submit,
-    recusal_override,
+    staff_profile_ensure,
 )
+from cases.services.recusal import recusal_override
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 from tests.factories.cases import SYSTEM, make_case
 

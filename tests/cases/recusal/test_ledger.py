@@ -8,8 +8,8 @@ from django.urls import reverse
 from cases.enums import CaseState
 from cases.models import CheckOutcome, RecusalCheck
 from cases.roles import AUDITOR, CASE_HANDLER
+from cases.services.conflicts import case_participant_add
 from cases.services.lifecycle import case_transition
-from cases.services.recusal import case_participant_add
 from complaints_site.common.exceptions import ConflictError, PermissionDeniedError
 from tests.cases.lifecycle_paths import path_to
 from tests.factories.cases import SYSTEM, make_case

@@ -132,7 +132,7 @@ def test_the_reviewer_fills_the_score_sheet_in_the_admin(client, team, staff):
 
 
 def test_a_reviewer_who_declares_a_conflict_after_assignment_cannot_complete(team, staff):
-    from cases.services.recusal import conflict_declaration_submit
+    from cases.services.conflicts import conflict_declaration_submit
 
     case = _closed(team, "fees")
     (review,) = quality_review_sample(period=timezone.now().date(), actor=SYSTEM, share=1)

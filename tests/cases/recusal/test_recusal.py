@@ -15,14 +15,15 @@ from cases.policies.recusal import (
     reviewer_conflict,
 )
 from cases.selectors.cases import case_list_for_staff
-from cases.services.assignment import case_assign, staff_profile_ensure
-from cases.services.lifecycle import case_transition
-from cases.services.recusal import (
+from cases.services.assignment import case_assign
+from cases.services.conflicts import (
     case_participant_add,
     conflict_declaration_review,
     conflict_declaration_submit,
-    recusal_override,
+    staff_profile_ensure,
 )
+from cases.services.lifecycle import case_transition
+from cases.services.recusal import recusal_override
 from complaints_site.common.exceptions import PermissionDeniedError
 from tests.factories.cases import SYSTEM, make_case
 

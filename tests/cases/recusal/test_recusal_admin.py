@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseRecusal, ConflictDeclaration, RecusalCheck
-from cases.services.assignment import staff_profile_ensure
+from cases.services.conflicts import staff_profile_ensure
 from tests.factories.cases import SYSTEM, make_case
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_conflict_and_review_lists_cost_the_same_for_few_and_many_rows(
     from datetime import date
 
     from cases.models import QualityReview
-    from cases.services.recusal import conflict_declaration_submit
+    from cases.services.conflicts import conflict_declaration_submit
 
     officer = staff("Compliance officer")
     for i in range(rows):

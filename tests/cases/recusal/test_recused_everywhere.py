@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from cases.enums import Channel
 from cases.models import CaseEvent, EvidenceKind
 from cases.services.assignment import case_assign
+from cases.services.conflicts import conflict_declaration_submit
 from cases.services.evidence import evidence_add
-from cases.services.recusal import conflict_declaration_submit
 from tests.factories.cases import SYSTEM, make_case
 
 pytestmark = pytest.mark.django_db

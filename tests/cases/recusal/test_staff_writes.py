@@ -27,11 +27,12 @@ from cases.roles import CASE_HANDLER, TEAM_LEAD
 from cases.selectors.cases import case_list_for_staff
 from cases.services.assignment import case_assign
 from cases.services.cases import case_update_triage
+from cases.services.conflicts import conflict_declaration_submit
 from cases.services.consultations import consultation_request
 from cases.services.evidence import evidence_add, evidence_review
 from cases.services.intake import case_set_complaint_flag, message_post_staff
 from cases.services.lifecycle import case_transition
-from cases.services.recusal import STAFF_WRITES, conflict_declaration_submit
+from cases.services.recusal import STAFF_WRITES
 from cases.services.snapshots import snapshot_pull
 from complaints_site.common.exceptions import PermissionDeniedError
 from tests.cases.lifecycle_paths import path_to
@@ -221,7 +222,8 @@ NOT_STAFF_WRITES = {
     "cases.services.api_intake": "API clients open cases (a new case; intake bars at birth)",
     "cases.services.intake.intake_submit": "opens a new case; conflicted staff barred at birth",
     "cases.services.intake.intake_reply": "the customer's reply",
-    "cases.services.intake.message_write_staff": "inside message_post_staff or a transition",
+    "cases.services.messages": "inside message_post_staff, intake or a transition",
+    "cases.services.transition_effects": "inside a transition",
     "cases.services.cases.case_open": "opens a new case",
     "cases.services.events": "the ledger writer under every service",
     "cases.services.notifications": "delivery by tasks",
@@ -236,10 +238,10 @@ NOT_STAFF_WRITES = {
     "cases.services.consultations.consultations_flag_overdue": "a task",
     "cases.services.consultations.consultation_lead_notice_send": "a task",
     "cases.services.recusal": "the recusal services themselves",
+    "cases.services.conflicts": "declarations, participants, profiles: the recusal sweep",
     "cases.services.assignment.team_create": "teams, not cases",
     "cases.services.assignment.team_member_add": "teams, not cases",
     "cases.services.assignment.team_member_remove": "teams, not cases",
-    "cases.services.assignment.staff_profile_ensure": "staff profiles (sweeps on a new account)",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }

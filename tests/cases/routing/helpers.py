@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from cases.models import Team
-from cases.services.assignment import staff_profile_ensure, team_create
+from cases.services.assignment import team_create
+from cases.services.conflicts import staff_profile_ensure
 from tests.factories.cases import SYSTEM, make_staff
 
 
