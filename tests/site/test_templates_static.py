@@ -16,12 +16,20 @@ SCRIPT_SOURCE = re.compile(r"\ssrc\s*=", re.IGNORECASE)
 
 
 def _our_template_dirs() -> list[Path]:
-    """The site's template folders and those of every installed app inside the repository
-    (third-party apps live elsewhere and are not ours to check)."""
+    """The site's template folders and those of every installed app of ours: inside the
+    repository and not an installed package (a virtualenv may sit inside the repository too)."""
     root = Path(settings.BASE_DIR).resolve()
     folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
     folders += [Path(config.path) / "templates" for config in apps.get_app_configs()]
-    return sorted({f.resolve() for f in folders if f.is_dir() and f.resolve().is_relative_to(root)})
+    return sorted(
+        {
+            f.resolve()
+            for f in folders
+            if f.is_dir()
+            and f.resolve().is_relative_to(root)
+            and "site-packages" not in f.resolve().parts
+        }
+    )
 
 
 def _our_templates() -> list[Path]:
