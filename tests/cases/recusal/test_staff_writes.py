@@ -240,6 +240,9 @@ NOT_STAFF_WRITES = {
     "cases.services.assignment.team_member_add": "teams, not cases",
     "cases.services.assignment.team_member_remove": "teams, not cases",
     "cases.services.assignment.staff_profile_ensure": "staff profiles (sweeps on a new account)",
+    "cases.services.assignment.cases_bulk_assign": "each case through case_assign (checked)",
+    "cases.services.updates.case_update": "through case_update_triage and case_assign (checked)",
+    "cases.services.teams": "teams, not cases",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }
