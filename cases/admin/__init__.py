@@ -5,6 +5,9 @@ from cases.admin import (  # noqa: F401
     api_tokens,
     case,
     consultations,
+    ledgers,
     outbox,
+    quality,
     recusal,
+    teams,
 )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from knox.models import AuthToken
 
-from cases.admin.case import ReadOnlyAdminMixin
+from cases.admin.mixins import ReadOnlyAdminMixin
 from cases.models import ApiToken
 from cases.services.api_intake import api_tokens_revoke
 from complaints_site.common.tokens import token_public_id

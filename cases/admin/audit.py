@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -22,13 +21,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
+from cases.admin.forms import HistorySearchForm
 from cases.models import Case
 from cases.selectors.audit import (
     TIMELINE_PAGE_SIZE,
     Cursor,
     HistoryFilters,
     SearchRow,
-    audit_source_choices,
     case_get_for_auditor,
     case_timeline_for_auditor,
     history_export_rows,
@@ -59,32 +58,6 @@ def case_timeline_view(request: HttpRequest, object_id: int) -> HttpResponse:
         "title": _("Audit timeline of %(ref)s") % {"ref": case.reference},
     }
     return render(request, "cases/audit/timeline.html", context)
-
-
-class HistorySearchForm(forms.Form):
-    person = forms.CharField(
-        label=_("Person"),
-        required=False,
-        help_text=_("A username, or an actor label such as system:intake."),
-    )
-    date_from = forms.DateField(label=_("From (UTC)"), required=False)
-    date_to = forms.DateField(label=_("To (UTC)"), required=False)
-    model = forms.ChoiceField(label=_("Record"), required=False)
-    case = forms.CharField(label=_("Case reference"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", _("All records")), *audit_source_choices()]
-
-    def filters(self) -> HistoryFilters:
-        data = self.cleaned_data
-        return HistoryFilters(
-            person=data["person"].strip(),
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-            model=data["model"],
-            case_reference=data["case"].strip(),
-        )
 
 
 def history_search_view(request: HttpRequest) -> HttpResponse:

@@ -10,82 +10,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
+from cases.admin.forms import ComplaintFlagForm, StaffMessageForm
+from cases.admin.mixins import back_to_case, case_or_404, evidence_or_404
 from cases.enums import Channel
 from cases.lib.redaction import LABELS
 from cases.models import Case, Evidence, MessageDirection
-from cases.selectors.cases import (
-    case_get_for_staff,
-    evidence_get_for_staff,
-    evidence_list_for_staff,
-    messages_for_staff,
-)
+from cases.selectors.cases import messages_for_staff
 from cases.services.evidence import evidence_open
 from cases.services.intake import case_set_complaint_flag, message_post_staff
 from complaints_site.common.exceptions import ApplicationError, ConflictError
 
-# simple-history keeps a change reason in 100 characters.
-REASON_MAX_LENGTH = 100
 
-
-class StaffMessageForm(forms.Form):
-    body = forms.CharField(
-        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    internal = forms.TypedChoiceField(
-        label=_("Send as"),
-        choices=[("0", _("Reply to the customer")), ("1", _("Internal note"))],
-        coerce=lambda value: value == "1",
-        initial="0",
-        widget=forms.RadioSelect,
-    )
-
-
-class ComplaintFlagForm(forms.Form):
-    is_complaint = forms.TypedChoiceField(
-        label=_("This case is"),
-        choices=[("1", _("A complaint")), ("0", _("A query"))],
-        coerce=lambda value: value == "1",
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        error_messages={"required": _("Say why you change the classification.")},
-    )
-
-
-def case_or_404(request: HttpRequest, object_id: int) -> Case:
-    """The case through the staff selector: 404 when out of reach (recused ones included)."""
-    case = case_get_for_staff(user=request.user, pk=object_id)
-    if case is None:
-        raise Http404
-    return case
-
-
-def evidence_or_404(request: HttpRequest, object_id: int, evidence_id: int) -> Evidence:
-    """An evidence item of this case the user may see: 404 when the case is out of reach, the
-    item belongs to another case, or it is sensitive and the user may not see such items."""
-    evidence = evidence_get_for_staff(user=request.user, pk=evidence_id)
-    if evidence is None or evidence.case_id != object_id:
-        raise Http404
-    return evidence
-
-
-def back_to_case(case: Case, anchor: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]) + anchor)
-
-
-def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
-    """What the case page shows below the form: a fixed number of queries however long the
-    case is (messages, evidence, and the investigation's four)."""
+def correspondence_context(
+    *, request: HttpRequest, case: Case, evidence: list[Evidence]
+) -> dict[str, Any]:
+    """The correspondence and evidence part of the case page: one query (the messages) on top
+    of the evidence list the caller already has."""
     user = request.user
     channels = dict(Channel.choices)
     correspondence = [
@@ -97,11 +45,8 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         }
         for message in messages_for_staff(case=case)
     ]
-    from cases.admin.investigation import investigation_context
-
     sensitive_ok = policies.may_view_sensitive(user)
-    items = list(evidence_list_for_staff(case=case))
-    evidence = [
+    rows = [
         {
             "item": item,
             "channel": channels.get(item.channel, item.channel),
@@ -109,20 +54,19 @@ def case_page_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
             if sensitive_ok or not item.is_sensitive
             else "",
         }
-        for item in items
+        for item in evidence
     ]
     can_reply = policies.may_reach_case(user, case, change=True)
     can_flag = policies.may_run(user, case, "cases.assess_case")
     return {
         "correspondence": correspondence,
-        "evidence_rows": evidence,
+        "evidence_rows": rows,
         "message_form": StaffMessageForm() if can_reply else None,
         "message_url": reverse("admin:cases_case_message", args=[case.pk]),
         "flag_form": ComplaintFlagForm(initial={"is_complaint": "1" if case.is_complaint else "0"})
         if can_flag
         else None,
         "flag_url": reverse("admin:cases_case_complaint_flag", args=[case.pk]),
-        **investigation_context(request=request, case=case, evidence=items),
     }
 
 

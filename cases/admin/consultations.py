@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -15,30 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.admin.case import ReadOnlyAdminMixin
+from cases.admin.mixins import ReadOnlyAdminMixin
 from cases.models import Consultation, ConsultationStatus
-from cases.selectors.audit import recused_case_ids
-from cases.selectors.cases import case_list_for_staff
-
-
-def consultation_list_for_staff(*, user: Any) -> QuerySet[Consultation]:
-    """Consultations asked of the user's teams, of teams they lead, or on cases they reach;
-    all for those who see every case."""
-    qs = Consultation.objects.select_related("team", "case")
-    if not policies.is_active_staff(user):
-        return qs.none()
-    # The case must be within the reader's reach (`case_list_for_staff`: recusals left out,
-    # for those who see every case too). A consulted team reaches the case through its view
-    # grant only while its question is open, so an answered, withdrawn or lapsed question is
-    # no longer read by a team that does not otherwise reach the case. The lead of the
-    # consulted team keeps the open questions asked of the team (to chase overdue answers).
-    reachable = Q(case__in=case_list_for_staff(user=user).values("pk"))
-    if policies.may_view_all_cases(user):
-        return qs.filter(reachable)
-    open_for_my_team = Q(team__lead=user, status=ConsultationStatus.OPEN) & ~Q(
-        case_id__in=recused_case_ids(user=user)
-    )
-    return qs.filter(reachable | open_for_my_team).distinct()
+from cases.selectors.consultations import consultation_list_for_staff
 
 
 class OverdueFilter(admin.SimpleListFilter):

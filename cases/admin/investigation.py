@@ -9,11 +9,9 @@ a service. Writes are POST with CSRF; every look at an evidence page is logged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,180 +22,45 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import policies
-from cases.admin.case_views import back_to_case, case_or_404, evidence_or_404
-from cases.enums import CaseState, ResponsibilityParty
-from cases.gateway import RecordKind
-from cases.models import (
-    Case,
-    CaseEvent,
-    Consultation,
-    ConsultationStatus,
-    Evidence,
-    EvidenceAnnotation,
-    Relevance,
-    Snapshot,
-    Team,
+from cases.admin.forms import (
+    ConsultationAnswerForm,
+    ConsultationRequestForm,
+    ConsultationWithdrawForm,
+    EvidenceReviewForm,
+    SnapshotForm,
 )
+from cases.admin.mixins import (
+    back_to_case,
+    case_or_404,
+    evidence_or_404,
+    form_errors_to_messages,
+)
+from cases.gateway import RecordKind
+from cases.models import Case, Consultation, ConsultationStatus, Evidence, Relevance
 from cases.policies.consultations import may_answer
 from cases.selectors.cases import case_get_for_staff
+from cases.selectors.consultations import (
+    consultation_get_for_case,
+    consultation_list_for_case,
+    group_ids_for_staff,
+)
+from cases.selectors.history import case_timeline_for_staff
+from cases.selectors.investigation import (
+    evidence_notes,
+    evidence_notes_by_item,
+    snapshot_get_for_evidence,
+    snapshots_by_evidence,
+)
 from cases.services.consultations import (
     consultation_answer,
     consultation_request,
     consultation_withdraw,
 )
 from cases.services.evidence import evidence_review, evidence_view_log
-from cases.services.lifecycle import TRANSITIONS
-from cases.services.snapshots import snapshot_accounts, snapshot_pull, snapshot_read
+from cases.services.snapshots import snapshot_pull, snapshot_read
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 
-# --- forms ---------------------------------------------------------------------------------
-
-
-class EvidenceReviewForm(forms.Form):
-    relevance = forms.ChoiceField(label=_("Relevance"), choices=Relevance.choices)
-    is_sensitive = forms.BooleanField(label=_("Sensitive"), required=False)
-    note = forms.CharField(
-        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class SnapshotForm(forms.Form):
-    account_id = forms.ChoiceField(label=_("Exchange account"))
-    kinds = forms.MultipleChoiceField(
-        label=_("Records"), choices=RecordKind.choices, widget=forms.CheckboxSelectMultiple
-    )
-    window_start = forms.DateTimeField(
-        label=_("From (UTC)"), help_text=_("YYYY-MM-DD HH:MM, in UTC.")
-    )
-    window_end = forms.DateTimeField(label=_("To (UTC)"), help_text=_("YYYY-MM-DD HH:MM, in UTC."))
-    description = forms.CharField(label=_("Description"), required=False, max_length=300)
-
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["account_id"].choices = [(a, a) for a in snapshot_accounts(case)]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        # The form's times are UTC whatever the server's zone (the label says so).
-        for name in ("window_start", "window_end"):
-            if data.get(name) is not None:
-                data[name] = data[name].replace(tzinfo=None).replace(tzinfo=UTC)
-        return data
-
-
-class ConsultationRequestForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
-    question = forms.CharField(
-        label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    due_at = forms.DateTimeField(
-        label=_("Answer due (UTC)"),
-        required=False,
-        help_text=_("Empty: in the usual number of days."),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.order_by("name")
-
-    def clean_due_at(self) -> datetime | None:
-        value = self.cleaned_data.get("due_at")
-        return value.replace(tzinfo=None).replace(tzinfo=UTC) if value else None
-
-
-class ConsultationAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
-    file = forms.FileField(label=_("Attach a file"), required=False)
-
-
-class ConsultationWithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=100)
-
-
 # --- the case page ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    when: datetime
-    actor: str
-    title: str
-    detail: str
-    anchor: str
-    kind: str
-
-
-EVENT_TITLES = {
-    "case.opened": _("Case opened"),
-    "case.message.received": _("Message from the customer"),
-    "case.message.sent": _("Reply to the customer"),
-    "case.note.added": _("Internal note"),
-    "case.info.requested": _("Question to the customer"),
-    "case.info.reminded": _("Customer reminded of the question"),
-    "case.assignment.changed": _("Assignment changed"),
-    "case.triage.changed": _("Triage changed"),
-    "case.classification.changed": _("Complaint or query changed"),
-    "evidence.added": _("Evidence added"),
-    "evidence.snapshot.pulled": _("Exchange records pulled"),
-    "evidence.reviewed": _("Evidence reviewed"),
-    "evidence.viewed": _("Evidence viewed"),
-    "evidence.downloaded": _("Evidence downloaded"),
-    "consultation.requested": _("Consultation asked"),
-    "consultation.answered": _("Consultation answered"),
-    "consultation.withdrawn": _("Consultation withdrawn"),
-    "consultation.lapsed": _("Consultation lapsed"),
-    "consultation.overdue": _("Consultation overdue"),
-    "case.recusal.recused": _("Recusal"),
-    "case.recusal.overridden": _("Recusal overridden"),
-    "case.recusal.reassignment_needed": _("Reassignment needed"),
-    "case.recusal.lead_notified": _("Team lead told"),
-}
-_ANCHORS = {"message": "message-", "evidence": "evidence-", "consultation": "consultation-"}
-
-
-def _event_row(
-    event: dict[str, Any], states: dict[str, str], parties: dict[str, str]
-) -> TimelineRow:
-    kind = event["type"]
-    data = event["data"] or {}
-    detail = event["reason"]
-    if kind.startswith("case.transition."):
-        spec = TRANSITIONS.get(kind.removeprefix("case.transition."))
-        title = str(spec.label) if spec else kind
-        moved = f"{states.get(event['from_state'], '')} → {states.get(event['to_state'], '')}"
-        extra = ""
-        if data.get("responsibility"):
-            cited = ", ".join(f"#{pk}" for pk in data.get("responsibility_evidence", []))
-            extra = f" · {parties.get(data['responsibility'], data['responsibility'])} ({cited})"
-        detail = f"{moved}{extra} · {detail}" if detail else f"{moved}{extra}"
-    else:
-        title = str(EVENT_TITLES.get(kind, kind))
-        if kind.startswith("consultation.") and data.get("team"):
-            detail = f"{data['team']} · {detail}" if detail else data["team"]
-    anchor = next(
-        (prefix + str(data[key]) for key, prefix in _ANCHORS.items() if data.get(key)), ""
-    )
-    return TimelineRow(
-        when=event["created_at"],
-        actor=event["actor_label"],
-        title=title,
-        detail=detail,
-        anchor=anchor,
-        kind=kind.split(".", 1)[0],
-    )
-
-
-def staff_timeline(*, case: Case) -> list[TimelineRow]:
-    """Every event on the case, oldest first: one query however long the case is."""
-    states = {k: str(v) for k, v in CaseState.choices}
-    parties = {k: str(v) for k, v in ResponsibilityParty.choices}
-    events = CaseEvent.objects.filter(case_id=case.pk).order_by("created_at", "id")
-    return [
-        _event_row(event, states, parties)
-        for event in events.values(
-            "type", "actor_label", "from_state", "to_state", "reason", "created_at", "data"
-        )
-    ]
 
 
 def investigation_context(
@@ -207,12 +70,8 @@ def investigation_context(
     snapshots, consultations, events) on top of the evidence list the caller already has."""
     user = request.user
     can_investigate = policies.may_run(user, case, "cases.investigate_case")
-    annotations: dict[int, list[EvidenceAnnotation]] = {}
-    for note in EvidenceAnnotation.objects.filter(evidence__case_id=case.pk).order_by(
-        "created_at", "id"
-    ):
-        annotations.setdefault(note.evidence_id, []).append(note)
-    snapshots = {s.evidence_id: s for s in Snapshot.objects.filter(case_id=case.pk)}
+    annotations = evidence_notes_by_item(case=case)
+    snapshots = snapshots_by_evidence(case=case)
     cited = {int(pk) for pk in case.responsibility_evidence or []}
     sensitive_ok = policies.may_view_sensitive(user)
     review = [
@@ -232,10 +91,10 @@ def investigation_context(
     ]
     consultations = []
     group_ids: set[int] | None = None
-    for consultation in Consultation.objects.filter(case_id=case.pk).select_related("team"):
+    for consultation in consultation_list_for_case(case=case):
         is_open = consultation.status == ConsultationStatus.OPEN
         if is_open and group_ids is None:
-            group_ids = set(user.groups.values_list("pk", flat=True))
+            group_ids = group_ids_for_staff(user=user)
         consultations.append(
             {
                 "c": consultation,
@@ -264,18 +123,11 @@ def investigation_context(
         if can_investigate and case.is_open
         else None,
         "consultation_url": reverse("admin:cases_case_consultation", args=[case.pk]),
-        "timeline": staff_timeline(case=case),
+        "timeline": case_timeline_for_staff(case=case),
     }
 
 
 # --- views -------------------------------------------------------------------------------------
-
-
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
 
 
 # Rows of one record kind shown per page of a snapshot (a snapshot may hold 20,000 records).
@@ -322,7 +174,7 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
     for those who may not see it."""
     evidence = evidence_or_404(request, object_id, evidence_id)
     case = evidence.case
-    snapshot = Snapshot.objects.filter(evidence=evidence).first()
+    snapshot = snapshot_get_for_evidence(evidence=evidence)
     tables = []
     if snapshot is not None:
         view = snapshot_read(snapshot=snapshot, actor=request.user, via="admin")
@@ -338,7 +190,7 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
         "snapshot": view,
         "tables": tables,
         "preview": preview,
-        "notes": list(evidence.annotations.order_by("created_at", "id")),
+        "notes": evidence_notes(evidence=evidence),
         "download_url": reverse("admin:cases_case_evidence_download", args=[case.pk, evidence.pk]),
         "title": _("Evidence #%(n)s of %(ref)s") % {"n": evidence.pk, "ref": case.reference},
     }
@@ -353,7 +205,7 @@ def evidence_review_view(request: HttpRequest, object_id: int, evidence_id: int)
     evidence = evidence_or_404(request, object_id, evidence_id)
     form = EvidenceReviewForm(request.POST, prefix=f"e{evidence.pk}")
     if not form.is_valid():
-        _errors(request, form)
+        form_errors_to_messages(request, form)
         return back_to_case(evidence.case, f"#evidence-{evidence.pk}")
     try:
         evidence_review(
@@ -433,7 +285,7 @@ def consultation_request_view(request: HttpRequest, object_id: int) -> HttpRespo
     case = case_or_404(request, object_id)
     form = ConsultationRequestForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors_to_messages(request, form)
         return back_to_case(case, "#consultations")
     try:
         consultation = consultation_request(
@@ -457,10 +309,8 @@ def consultation_request_view(request: HttpRequest, object_id: int) -> HttpRespo
 
 
 def _consultation_or_404(case: Case, consultation_id: int) -> Consultation:
-    consultation = (
-        Consultation.objects.select_related("team", "case").filter(pk=consultation_id).first()
-    )
-    if consultation is None or consultation.case_id != case.pk:
+    consultation = consultation_get_for_case(case=case, pk=consultation_id)
+    if consultation is None:
         raise Http404
     return consultation
 
@@ -473,7 +323,7 @@ def consultation_answer_view(
     consultation = _consultation_or_404(case, consultation_id)
     form = ConsultationAnswerForm(request.POST, request.FILES, prefix=f"c{consultation.pk}")
     if not form.is_valid():
-        _errors(request, form)
+        form_errors_to_messages(request, form)
         return back_to_case(case, f"#consultation-{consultation.pk}")
     upload = form.cleaned_data.get("file")
     try:
@@ -504,7 +354,7 @@ def consultation_withdraw_view(
     consultation = _consultation_or_404(case, consultation_id)
     form = ConsultationWithdrawForm(request.POST, prefix=f"w{consultation.pk}")
     if not form.is_valid():
-        _errors(request, form)
+        form_errors_to_messages(request, form)
         return back_to_case(case, f"#consultation-{consultation.pk}")
     try:
         consultation_withdraw(

@@ -6,18 +6,20 @@ see every case (auditors, compliance) and superusers read it, to check that user
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from cases import policies
-from cases.admin.case import ReadOnlyAdminMixin, RecusalScopedAdminMixin
+from cases.admin.mixins import (
+    AllCasesReaderAdminMixin,
+    ReadOnlyAdminMixin,
+    RecusalScopedAdminMixin,
+)
 from cases.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class NotificationAdmin(
+    AllCasesReaderAdminMixin, RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "created_at",
         "case",
@@ -34,9 +36,3 @@ class NotificationAdmin(RecusalScopedAdminMixin, ReadOnlyAdminMixin, admin.Model
     search_fields = ["=case__reference"]
     show_full_result_count = False
     exclude = ["recipient_email", "context"]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return policies.may_view_all_cases(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return policies.may_view_all_cases(request.user)

@@ -10,11 +10,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -25,14 +23,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cases import policies
+from cases.admin.forms import AssignToForm, RoutingRuleForm
 from cases.enums import WORKING_STATES
-from cases.models import Case, RoutingRule, Team, TeamMembership
+from cases.models import Case, RoutingRule
 from cases.policies.routing import may_bulk_assign, may_see_queues
-from cases.selectors.cases import handler_list
-from cases.selectors.routing import queue_overview_for_lead, sla_at_risk_q, sla_breached_q
-from cases.services.assignment import case_assign
+from cases.selectors.routing import (
+    queue_overview_for_lead,
+    routing_rule_history,
+    sla_at_risk_q,
+    sla_breached_q,
+)
+from cases.services.assignment import cases_bulk_assign
 from cases.services.routing import routing_rule_save
-from complaints_site.common.exceptions import ApplicationError
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -62,24 +64,11 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AssignToForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=get_user_model().objects)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        handlers = handler_list()
-        if not user.is_superuser:
-            handlers = handlers.filter(team_memberships__team__lead=user)
-        self.fields["assignee"].queryset = handlers
-
-
 @admin.action(description=_("Assign to…"))
 def assign_to(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Case]) -> Any:
     """Reassign the selected cases to one handler, each through `case_assign` with the reason.
 
-    A lead moves only cases of teams they lead, and only to a member of the case's team (the
-    team stays); a superuser moves any case to any handler who is in the case's team.
+    The rules (teams one leads, members of the case's team) are `cases_bulk_assign`'s.
     """
     user = request.user
     if not may_bulk_assign(user):
@@ -96,33 +85,14 @@ def assign_to(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Case]) -
             "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
         }
         return render(request, "cases/routing/assign_to.html", context)
-    assignee, reason = form.cleaned_data["assignee"], form.cleaned_data["reason"]
-    # Seeing every team's queue (auditors) is not leading it: only the teams one leads count.
-    led = (
-        None
-        if user.is_superuser
-        else set(Team.objects.filter(lead=user).values_list("pk", flat=True))
+    assignee = form.cleaned_data["assignee"]
+    result = cases_bulk_assign(
+        cases=queryset.select_related("team", "assignee"),
+        assignee=assignee,
+        actor=user,
+        reason=form.cleaned_data["reason"],
     )
-    member_of = set(TeamMembership.objects.filter(user=assignee).values_list("team_id", flat=True))
-    done, refused = [], []
-    for case in queryset.select_related("team", "assignee"):
-        if led is not None and case.team_id not in led:
-            refused.append((case.reference, _("not in a team you lead")))
-            continue
-        if case.team_id not in member_of:
-            refused.append(
-                (
-                    case.reference,
-                    _("%(user)s is not in this case's team") % {"user": assignee.get_username()},
-                )
-            )
-            continue
-        try:
-            case_assign(case=case, actor=user, reason=reason, team=case.team, assignee=assignee)
-        except ApplicationError as exc:  # includes refusals and closed cases
-            refused.append((case.reference, exc.message))
-        else:
-            done.append(case.reference)
+    done, refused = result.assigned, result.refused
     name = assignee.get_username()
     if done:
         modeladmin.message_user(
@@ -216,18 +186,6 @@ class CaseRoutingAdminMixin:
         return render(request, "cases/routing/queues.html", context)
 
 
-class RoutingRuleForm(forms.ModelForm):
-    change_reason = forms.CharField(
-        label=_("Reason for this change"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Kept in the rule's history."),
-    )
-
-    class Meta:
-        model = RoutingRule
-        fields = ["order", "category", "locale", "channel", "team", "auto_assign", "is_active"]
-
-
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
     """Leads and superusers edit the rules; auditors and compliance read them. A rule is switched
@@ -272,20 +230,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         """The rule's own history, read-only: who changed what, when and why."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        rule = RoutingRule.objects.filter(pk=object_id).first()
-        rows = []
-        if rule is not None:
-            records = list(rule.history.select_related("history_user").order_by("history_id"))
-            previous = None
-            for record in records:
-                changes = (
-                    [(c.field, c.old, c.new) for c in record.diff_against(previous).changes]
-                    if previous is not None
-                    else []
-                )
-                rows.append((record, changes))
-                previous = record
-            rows.reverse()
+        rule, rows = routing_rule_history(pk=object_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -6,8 +6,6 @@ settled before these run. Internal notes, staff names and event data never leave
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.enums import TRANSITION_EVENT_PREFIX, CaseEventType, CaseState
 from cases.models import Case, CaseEvent, Notification, NotificationChannel
+from cases.selectors.history import TimelineEntry
 
 # CaseState -> the plain words a customer reads. Several internal steps look the same from
 # outside (responsibility determined is still "investigating" for the customer).
@@ -42,13 +41,7 @@ def customer_status(state: str) -> str:
     return str(CUSTOMER_STATUS.get(state, _("In progress")))
 
 
-@dataclass(frozen=True)
-class TimelineStep:
-    at: datetime
-    status: str
-
-
-def case_timeline_for_customer(*, case: Case) -> list[TimelineStep]:
+def case_timeline_for_customer(*, case: Case) -> list[TimelineEntry]:
     """The status steps of the case, oldest first: its opening and every transition, in customer
     wording. One query; consecutive steps with the same wording are shown once."""
     events = (
@@ -57,13 +50,13 @@ def case_timeline_for_customer(*, case: Case) -> list[TimelineStep]:
         .order_by("created_at", "id")
         .values_list("type", "to_state", "created_at")
     )
-    steps: list[TimelineStep] = []
+    steps: list[TimelineEntry] = []
     for type_, to_state, at in events:
         state = CaseState.RECEIVED if type_ == CaseEventType.OPENED else to_state
         status = customer_status(state)
-        if steps and steps[-1].status == status:
+        if steps and steps[-1].title == status:
             continue
-        steps.append(TimelineStep(at=at, status=status))
+        steps.append(TimelineEntry(when=at, kind="case", title=status))
     return steps
 
 

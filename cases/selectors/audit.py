@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -32,7 +32,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import registered_models
 
-from cases.models import Case, CaseEvent, CaseRecusal, RecusalCheck, Team
+from cases.models import Case, CaseEvent, CaseRecusal, RecusalCheck
+from cases.selectors.history import FieldChange, TimelineEntry, field_change, names_for
 
 TIMELINE_PAGE_SIZE = 500
 SEARCH_PAGE_SIZE = 50
@@ -136,27 +137,6 @@ def audit_source_choices() -> list[tuple[str, str]]:
 # --- the case timeline --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    old: str
-    new: str
-
-
-@dataclass
-class TimelineEntry:
-    when: dt.datetime
-    source: AuditSource
-    object_id: Any
-    kind: str  # "+", "~", "-", EVENT, CHECK
-    title: str
-    actor: str
-    reason: str
-    changes: list[FieldChange] = field(default_factory=list)
-    sort_id: int = 0
-
-
 def _tracked(history: type[Model]) -> list[Any]:
     return list(history.tracked_fields)  # type: ignore[attr-defined]
 
@@ -206,33 +186,6 @@ def _history_entries(source: AuditSource, case: Case) -> tuple[list[TimelineEntr
     return entries, wanted
 
 
-def _names(wanted: dict[type[Model], set]) -> dict[tuple[type[Model], Any], str]:
-    """Readable names for the people, teams and cases a diff mentions: one query per kind."""
-    names: dict[tuple[type[Model], Any], str] = {}
-    user_model = get_user_model()
-    columns = {user_model: user_model.USERNAME_FIELD, Team: "name", Case: "reference"}
-    merged: dict[type[Model], set] = {}
-    for model, pks in wanted.items():
-        if model in columns:
-            merged.setdefault(model, set()).update(pks)
-    for model, pks in merged.items():
-        for pk, name in model.objects.filter(pk__in=pks).values_list("pk", columns[model]):
-            names[(model, pk)] = name
-    return names
-
-
-def _readable(f: Any, value: Any, names: dict) -> str:
-    if value in (None, ""):
-        return ""
-    if f.is_relation:
-        return names.get((f.related_model, value), f"#{value}")
-    if f.choices:
-        return str(dict(f.flatchoices).get(value, value))
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
-    return str(value)
-
-
 def case_timeline_for_auditor(*, case: Case) -> list[TimelineEntry]:
     """Everything recorded about one case, oldest first: every history row of the case and of
     every object linked to it (discovered: any history table with a `case` column), every
@@ -249,16 +202,10 @@ def case_timeline_for_auditor(*, case: Case) -> list[TimelineEntry]:
         entries.extend(found)
         for model, pks in more.items():
             wanted.setdefault(model, set()).update(pks)
-    names = _names(wanted)
+    names = names_for(wanted)
     for entry in entries:
         entry.changes = [
-            FieldChange(
-                field=f.name,
-                label=str(f.verbose_name),
-                old=_readable(f, old, names),
-                new=_readable(f, new, names),
-            )
-            for f, old, new in entry.changes
+            field_change(f, old, new, names=names, seconds=True) for f, old, new in entry.changes
         ]
     sources = {s.label: s for s in audit_sources()}
     for event in CaseEvent.objects.filter(case_id=case.pk).values(

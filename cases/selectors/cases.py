@@ -3,7 +3,6 @@ returned (the API and admin answer 404, existence never leaks)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,6 +19,7 @@ from cases.models import (
     EvidenceKind,
     Message,
     MessageDirection,
+    StaffProfile,
     Team,
 )
 from cases.policies import is_active_staff, may_view_all_cases, may_view_sensitive
@@ -182,68 +182,23 @@ def handler_list_for_staff(*, user: Any) -> QuerySet:
     return users.filter(Q(pk=user.pk) | Q(team_memberships__team__memberships__user=user))
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    label: str
-    old: str
-    new: str
+def team_list() -> QuerySet[Team]:
+    """Every team by name: the teams a handler may consult."""
+    return Team.objects.order_by("name")
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    record: Any
-    changes: list[FieldChange]
+def handler_list_for_assigner(*, user: Any) -> QuerySet:
+    """The handlers a bulk reassignment offers: every one to a superuser, else the members of
+    the teams this person leads."""
+    handlers = handler_list()
+    if user.is_superuser:
+        return handlers
+    return handlers.filter(team_memberships__team__lead=user)
 
 
-def _readable(field: Any, value: Any, names: dict[tuple[str, Any], str]) -> str:
-    if value in (None, ""):
-        return ""
-    if field.is_relation:
-        return names.get((field.name, value), str(value))
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return str(value)
-
-
-def case_history_for_staff(*, case: Case) -> list[HistoryRow]:
-    """The case's history, oldest first, each snapshot with readable field changes (labels,
-    choice names, the names of related people and teams). Three queries however long."""
-    records = list(
-        case.history.select_related("history_user").order_by("history_date", "history_id")
+def staff_profile_list() -> QuerySet[StaffProfile]:
+    """Staff profiles with their user and teams, so a list names the teams of each without a
+    query per row."""
+    return StaffProfile.objects.select_related("user").prefetch_related(
+        "user__team_memberships__team"
     )
-    diffs = []
-    previous = None
-    for record in records:
-        diffs.append(record.diff_against(previous).changes if previous is not None else [])
-        previous = record
-    wanted: dict[str, set] = {"assignee": set(), "team": set(), "customer": set()}
-    for changes in diffs:
-        for change in changes:
-            if change.field in wanted:
-                wanted[change.field].update(v for v in (change.old, change.new) if v)
-    names: dict[tuple[str, Any], str] = {}
-    people = wanted["assignee"] | wanted["customer"]
-    if people:
-        for pk, username in (
-            get_user_model().objects.filter(pk__in=people).values_list("pk", "username")
-        ):
-            names[("assignee", pk)] = names[("customer", pk)] = username
-    if wanted["team"]:
-        for pk, name in Team.objects.filter(pk__in=wanted["team"]).values_list("pk", "name"):
-            names[("team", pk)] = name
-    rows = []
-    for record, changes in zip(records, diffs, strict=True):
-        readable = []
-        for change in changes:
-            field = Case._meta.get_field(change.field)
-            readable.append(
-                FieldChange(
-                    field=change.field,
-                    label=str(field.verbose_name),
-                    old=_readable(field, change.old, names),
-                    new=_readable(field, change.new, names),
-                )
-            )
-        rows.append(HistoryRow(record=record, changes=readable))
-    return rows

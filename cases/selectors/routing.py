@@ -15,8 +15,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cases.enums import WORKING_STATES, CaseState
-from cases.models import Case, Consultation, ConsultationStatus, Team
+from cases.models import Case, Consultation, ConsultationStatus, RoutingRule, Team
 from cases.policies import is_active_staff, may_view_all_cases
+from cases.selectors.history import record_history
 
 
 def _horizon(now: datetime) -> datetime:
@@ -160,3 +161,10 @@ def queue_overview_for_lead(*, user: Any, now: datetime | None = None) -> list[T
         queue = queues[row["team_id"]]
         queue.consultations_open, queue.consultations_overdue = row["n"], row["n_overdue"]
     return [queues[t.pk] for t in teams]
+
+
+def routing_rule_history(*, pk: Any) -> tuple[RoutingRule | None, list[tuple[Any, list]]]:
+    """A routing rule and its history, newest first, each record with its raw field changes
+    (field, old, new) against the one before: two queries."""
+    rule = RoutingRule.objects.filter(pk=pk).first()
+    return rule, (record_history(instance=rule) if rule is not None else [])

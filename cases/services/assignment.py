@@ -6,6 +6,8 @@ case. Reassigning moves the grants in the same transaction, so access follows as
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -210,3 +212,50 @@ def _case_assign(
         },
     )
     return locked
+
+
+def _not_a_member(assignee: Any) -> str:
+    return _("%(user)s is not in this case's team") % {"user": assignee.get_username()}
+
+
+@dataclass(frozen=True)
+class BulkAssignResult:
+    assigned: list[str]  # the references of the cases now with the assignee
+    refused: list[tuple[str, str]]  # (reference, why) for each case left as it was
+
+
+def cases_bulk_assign(
+    *, cases: Iterable[Case], assignee: Any, actor: Any, reason: str
+) -> BulkAssignResult:
+    """Give each case to `assignee`, keeping its team, through `case_assign` with the reason.
+
+    Rules: a team lead moves only cases of teams they lead (seeing every team's queue, as
+    auditors do, is not leading it); a superuser moves any case; either way the assignee must
+    be a member of the case's team. Each case is assigned in its
+    own transaction, so a case refused (by these rules, or by `case_assign`: permission,
+    recusal, a closed case) is left as it was and does not undo the others.
+
+    Raises nothing for a refused case: the result lists it with the reason.
+    """
+    led = (
+        None
+        if actor.is_superuser
+        else set(Team.objects.filter(lead=actor).values_list("pk", flat=True))
+    )
+    member_of = set(TeamMembership.objects.filter(user=assignee).values_list("team_id", flat=True))
+    assigned: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for case in cases:
+        if led is not None and case.team_id not in led:
+            refused.append((case.reference, str(_("not in a team you lead"))))
+            continue
+        if case.team_id not in member_of:  # the membership rule, on the memberships read once
+            refused.append((case.reference, _not_a_member(assignee)))
+            continue
+        try:
+            case_assign(case=case, actor=actor, reason=reason, team=case.team, assignee=assignee)
+        except ApplicationError as exc:  # includes refusals and closed cases
+            refused.append((case.reference, exc.message))
+        else:
+            assigned.append(case.reference)
+    return BulkAssignResult(assigned=assigned, refused=refused)

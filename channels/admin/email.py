@@ -22,7 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
-from cases.admin.case import ReadOnlyAdminMixin
+from cases.admin.mixins import ReadOnlyAdminMixin
 from cases.enums import CaseEventType
 from cases.lib.scanning import ScannerUnavailable, scan_bytes
 from cases.selectors.cases import case_list_for_staff

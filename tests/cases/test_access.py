@@ -138,7 +138,7 @@ def test_search_is_exact_and_normalised(case_factory, staff):
 
 
 def test_history_rows_are_readable(case_factory, team, staff, django_assert_max_num_queries):
-    from cases.selectors.cases import case_history_for_staff
+    from cases.selectors.history import case_history_for_staff
     from cases.services.cases import case_update_triage
 
     handler = staff(roles.CASE_HANDLER, username="dana")

@@ -368,7 +368,7 @@ def test_the_consulted_team_no_longer_reads_the_consultation_after_it_ends(
 ):
     from django.urls import reverse
 
-    from cases.admin.consultations import consultation_list_for_staff
+    from cases.selectors.consultations import consultation_list_for_staff
 
     consultation = _ask(case, handler, other_team)
     # While the question is open, the team reads it (list and page) and the case.
@@ -398,7 +398,7 @@ def test_the_consulted_team_no_longer_reads_the_consultation_after_it_ends(
 def test_a_team_that_reaches_the_case_otherwise_keeps_reading(
     case, handler, specialist, other_team
 ):
-    from cases.admin.consultations import consultation_list_for_staff
+    from cases.selectors.consultations import consultation_list_for_staff
     from cases.services.assignment import case_assign
 
     consultation = _ask(case, handler, other_team)

@@ -242,6 +242,9 @@ NOT_STAFF_WRITES = {
     "cases.services.assignment.team_create": "teams, not cases",
     "cases.services.assignment.team_member_add": "teams, not cases",
     "cases.services.assignment.team_member_remove": "teams, not cases",
+    "cases.services.assignment.cases_bulk_assign": "each case through case_assign (checked)",
+    "cases.services.updates.case_update": "through case_update_triage and case_assign (checked)",
+    "cases.services.teams": "teams, not cases",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }
