@@ -31,7 +31,7 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class ScanStatus(models.TextChoices):
-    """The malware scan of a stored file (cases/scanning.py). Held items are never served."""
+    """The malware scan of a stored file (cases/lib/scanning.py). Held items are never served."""
 
     NONE = "none", _("Not scanned (a record we generated)")
     SKIPPED = "skipped", _("Not scanned (no scanner configured)")

@@ -229,7 +229,7 @@ EVIDENCE_MAX_FILES_PER_CASE = env.int("EVIDENCE_MAX_FILES_PER_CASE", default=50)
 EVIDENCE_MAX_IMAGE_PIXELS = env.int("EVIDENCE_MAX_IMAGE_PIXELS", default=25_000_000)
 EVIDENCE_IMAGE_FREE_PIXELS = env.int("EVIDENCE_IMAGE_FREE_PIXELS", default=8_400_000)
 EVIDENCE_IMAGE_MAX_PIXELS_PER_BYTE = env.int("EVIDENCE_IMAGE_MAX_PIXELS_PER_BYTE", default=64)
-# ClamAV's clamd scans every file a user sends before it is stored (cases/scanning.py):
+# ClamAV's clamd scans every file a user sends before it is stored (cases/lib/scanning.py):
 # unix:///run/clamav/clamd.ctl or tcp://127.0.0.1:3310. Empty: not scanned, with a warning
 # (make run); production must set it (deploy check). Unreachable: uploads refused ("try again
 # later", API 503), mail attachments held unscanned and rescanned every EVIDENCE_RESCAN_SECONDS.

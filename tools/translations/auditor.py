@@ -1,4 +1,4 @@
-"""Simplified Chinese for the auditor's screens (cases/audit_views.py, cases/audit_selectors.py,
+"""Simplified Chinese for the auditor's screens (cases/admin/audit.py, cases/selectors/audit.py,
 cases/templates/admin/cases/audit/*.html, the timeline link on the case page).
 "Home", "Search", "Case", "status" are Django's or already in core.py."""
 

@@ -1,5 +1,5 @@
 """Simplified Chinese for teams, routing rules and the team lead's queue view
-(cases/admin_routing.py, cases/services/routing.py, cases/templates/admin/cases/case/queues.html,
+(cases/admin/routing.py, cases/services/routing.py, cases/templates/admin/cases/case/queues.html,
 assign_to.html, change_list.html, cases/templates/admin/cases/routingrule/history.html).
 "Agent", "Reason", "Who", "Why", "Changes", "When (UTC)", "Created", "Required.", "A reason is
 required.", "Reason for this change" and the read-only history line are already in zh_hans.py and

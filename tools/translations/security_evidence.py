@@ -1,5 +1,5 @@
 """Simplified Chinese for evidence files (issue 11, finding 8): the allow-list, active content,
-the image budget and malware scanning (cases/uploads.py, cases/services/evidence.py,
+the image budget and malware scanning (cases/lib/uploads.py, cases/services/evidence.py,
 cases/models/evidence.py, admin/cases/case/evidence.html)."""
 
 ZH = {

@@ -1,6 +1,6 @@
 """Simplified Chinese for issue 11's recusal work: four eyes on overrides and declaration
-reviews, the recusal check on every staff write (cases/services/recusal.py, cases/policies.py,
-cases/admin_recusal.py, cases/services/{cases,intake}.py)."""
+reviews, the recusal check on every staff write (cases/services/recusal.py, cases/policies/access.py,
+cases/admin/recusal.py, cases/services/{cases,intake}.py)."""
 
 ZH = {
     "Four eyes: you cannot override your own recusal. Another compliance officer must decide.": (

@@ -36,7 +36,7 @@ ZH: dict[str, str] = {
     "The standard reply sends the author to our official channels and asks for nothing in public. You post it on the platform yourself: we have no connection to the platform.": "标准回复引导发帖人前往我们的官方渠道，不在公开场合索取任何信息。请您自行在平台上发布：系统未与该平台对接。",
     "Fill this in only once the author has contacted us privately (portal, email or chat). Never ask for these details in public.": "仅在发帖人已通过私下渠道（门户、邮件或在线客服）联系我们后填写。切勿在公开场合索取这些信息。",
     "A case is opened for account %(account)s (%(email)s) with this post as evidence.": "将为账户 %(account)s（%(email)s）创建案件，并将该帖子作为证据。",
-    # cases/admin_views.py and admin/cases/case/case_correspondence.html
+    # cases/admin/case_views.py and admin/cases/case/case_correspondence.html
     "Message": "消息",
     "Send as": "发送方式",
     "Reply to the customer": "回复客户",
