@@ -178,6 +178,7 @@ def record_history(*, instance: Model) -> list[tuple[Any, list[tuple[str, Any, A
 
 # --- the staff timeline on the case page (its events) -------------------------------------
 
+
 def event_title(kind: str) -> str:
     """The readable name of an event type (its `CaseEventType` label); the raw type for one the
     enum does not know (an event written by an older release)."""

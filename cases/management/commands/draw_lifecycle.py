@@ -181,8 +181,8 @@ def render_markdown() -> str:
             "",
             "The permission is the capability the actor's role must hold; the case must also "
             "be within the actor's reach (assigned to them or to one of their teams), see "
-            "`cases/policies/access.py`. Superusers hold every capability. A condition's text is what "
-            "the user is told when it does not hold.",
+            "`cases/policies/access.py`. Superusers hold every capability. A condition's text is "
+            "what the user is told when it does not hold.",
             "",
             "| transition | from | to | permission | roles holding it | conditions | what |",
             "| --- | --- | --- | --- | --- | --- | --- |",
