@@ -77,6 +77,8 @@ E409 = _error("Conflict with the current state or with an earlier use of the key
 E413 = _error("The file is over the size limit, or the case over its file quota.")
 E415 = _error("The body is not of the media type the operation takes.")
 E429 = _error("Too many requests; retry after the Retry-After header's seconds.")
+# The errors every write on an existing case may answer with.
+CASE_WRITE_ERRORS = {400: E400, 401: E401, 403: E403, 404: E404, 415: E415, 429: E429}
 
 # Visible ASCII, no space at either end (a UUID fits): HTTP may trim or mangle anything else.
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
@@ -336,16 +338,7 @@ class MessageCreateApi(_CasesApiBase):
             "customer, who is notified."
         ),
         request=MessageCreateInputSerializer,
-        responses={
-            201: MessageOutputSerializer,
-            400: E400,
-            401: E401,
-            403: E403,
-            404: E404,
-            409: E409,
-            415: E415,
-            429: E429,
-        },
+        responses={201: MessageOutputSerializer, **CASE_WRITE_ERRORS, 409: E409},
     )
     def post(self, request: Request, reference: str) -> Response:
         case = case_or_404(request, reference)
@@ -385,16 +378,7 @@ class EvidenceCreateApi(_CasesApiBase):
             "(400, code 'disguised'); images are re-encoded."
         ),
         request={"multipart/form-data": EvidenceUploadInputSerializer},
-        responses={
-            201: EvidenceOutputSerializer,
-            400: E400,
-            401: E401,
-            403: E403,
-            404: E404,
-            413: E413,
-            415: E415,
-            429: E429,
-        },
+        responses={201: EvidenceOutputSerializer, **CASE_WRITE_ERRORS, 413: E413},
     )
     def post(self, request: Request, reference: str) -> Response:
         case = case_or_404(request, reference)
