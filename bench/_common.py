@@ -1,7 +1,8 @@
 """What the in-process benchmarks share: their own database, Django on it, and page timings.
 
 BENCH_PG names the PostgreSQL server (`postgres://user@host:port`, no database); each script
-names its database in BENCH_DB, dropped and re-created on every run.
+names its database in BENCH_DB, dropped and re-created on every run. BENCH_REDIS is the broker
+the measured requests queue their tasks on (database 15 by default, emptied at the end).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
 
 
 def recreate_database(db: str) -> None:
@@ -27,9 +30,15 @@ def recreate_database(db: str) -> None:
 
 
 def setup_django(db: str, **env: str) -> None:
-    """Django with the test settings on `db`; `env` sets further variables the settings read."""
+    """Django with the test settings on `db`; `env` sets further variables the settings read.
+
+    Tasks go to a real broker, as in production, and no worker takes them: with the test
+    settings' eager Celery every commit would seal the audit chain inside the measured request
+    (production seals in a worker, debounced)."""
     os.environ["DATABASE_URL"] = f"{PG}/{db}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "complaints_site.settings.test"
+    os.environ["CELERY_BROKER_URL"] = REDIS
+    os.environ["CELERY_REAL_BROKER"] = "1"
     os.environ.update(env)
     os.environ.setdefault("CONN_MAX_AGE", "60")
     sys.path.insert(0, str(ROOT))
@@ -44,6 +53,11 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def empty_broker() -> None:
+    """Drop the tasks the run queued (no worker was there to take them)."""
+    redis.Redis.from_url(REDIS).flushdb()
 
 
 def quiet(*loggers: str) -> None:

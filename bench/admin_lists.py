@@ -27,7 +27,15 @@ import os
 import time
 
 import psycopg
-from _common import PG, measure, migrate, quiet, recreate_database, setup_django
+from _common import (
+    PG,
+    empty_broker,
+    measure,
+    migrate,
+    quiet,
+    recreate_database,
+    setup_django,
+)
 
 DB = os.environ.get("BENCH_DB", "complaints_bench_admin")
 
@@ -273,18 +281,24 @@ def main() -> None:
         quiet("django.request", "celery", "axes")
         from cases.models import Case
 
-        run(_existing_ids(), Case.objects.count(), args.requests)
+        try:
+            run(_existing_ids(), Case.objects.count(), args.requests)
+        finally:
+            empty_broker()
         return
     ids = prepare()
     quiet("django.request", "axes")  # the agent's 403s are expected; sign-ins are logged
     filled = 1
     print("| cases | page | as | p50 ms | p95 ms | queries |")
     print("|---:|---|---|---:|---:|---:|")
-    for size in [int(s) for s in args.sizes.split(",")]:
-        seconds = fill(ids, filled, size + 1)
-        filled = size + 1
-        print(f"<!-- filled to {size:,} cases in {seconds:.0f} s -->", flush=True)
-        run(ids, size, args.requests)
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            seconds = fill(ids, filled, size + 1)
+            filled = size + 1
+            print(f"<!-- filled to {size:,} cases in {seconds:.0f} s -->", flush=True)
+            run(ids, size, args.requests)
+    finally:
+        empty_broker()
 
 
 if __name__ == "__main__":

@@ -36,7 +36,15 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from _common import count_queries, measure, migrate, quiet, recreate_database, setup_django
+from _common import (
+    count_queries,
+    empty_broker,
+    measure,
+    migrate,
+    quiet,
+    recreate_database,
+    setup_django,
+)
 
 DB = os.environ.get("BENCH_DB", "complaints_bench_investigation")
 SYMBOL = "BTCUSDT"
@@ -290,6 +298,7 @@ def main() -> None:
         run(ids, records, args.requests)
         print(f"<!-- total {time.perf_counter() - t0:.0f} s -->", flush=True)
     finally:
+        empty_broker()
         shutil.rmtree(evidence_dir, ignore_errors=True)
 
 

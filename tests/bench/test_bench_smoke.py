@@ -14,6 +14,11 @@ from django.conf import settings
 
 from tests.support.django_process import run
 
+# The scripts queue their tasks on a real broker; here the suite's own Redis database, which
+# each script empties when it ends.
+BROKER = os.environ.get("CELERY_BROKER_URL", "")
+needs_broker = pytest.mark.skipif(not BROKER, reason="needs CELERY_BROKER_URL (Redis); CI sets it")
+
 
 def _server() -> str:
     """The test database's PostgreSQL server, as the scripts' BENCH_PG."""
@@ -35,7 +40,8 @@ def bench_db(request):
 
 
 def bench(script: str, *args: str, **env: str) -> str:
-    done = run([f"bench/{script}", *args], settings=None, timeout=600, BENCH_PG=_server(), **env)
+    env = {"BENCH_PG": _server(), **({"BENCH_REDIS": BROKER} if BROKER else {}), **env}
+    done = run([f"bench/{script}", *args], settings=None, timeout=600, **env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout
 
@@ -47,6 +53,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.postgres
+@needs_broker
 def test_admin_lists(bench_db):
     out = bench("admin_lists.py", "--sizes", "50", "--requests", "1", BENCH_DB=bench_db)
     assert "| cases | page | as | p50 ms | p95 ms | queries |" in out
@@ -62,6 +69,7 @@ def test_admin_lists(bench_db):
 
 
 @pytest.mark.postgres
+@needs_broker
 def test_investigation(bench_db):
     out = bench("investigation.py", "--records", "10", "--requests", "1", BENCH_DB=bench_db)
     for what in [
@@ -75,9 +83,7 @@ def test_investigation(bench_db):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(
-    not os.environ.get("CELERY_BROKER_URL"), reason="needs CELERY_BROKER_URL (Redis); CI sets it"
-)
+@needs_broker
 def test_intake(bench_db):
     out = bench(
         "intake.py",
@@ -86,8 +92,6 @@ def test_intake(bench_db):
         "--clients",
         "1",
         BENCH_DB=bench_db,
-        # The suite's own Redis database, which the script empties when it ends.
-        BENCH_REDIS=os.environ["CELERY_BROKER_URL"],
         BENCH_PORT=str(_free_port()),
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="2",
