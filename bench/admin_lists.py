@@ -24,15 +24,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import sys
 import time
-from pathlib import Path
 
 import psycopg
+from _common import (
+    PG,
+    empty_broker,
+    measure,
+    migrate,
+    quiet,
+    recreate_database,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("BENCH_DB", "complaints_bench_admin")
 
 STATES = [
@@ -69,24 +73,11 @@ TEAMS = [
 ]
 
 
-def setup_django() -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "complaints_site.settings.test"
-    os.environ.setdefault("CONN_MAX_AGE", "60")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def prepare() -> dict:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
-    setup_django()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    recreate_database(DB)
+    setup_django(DB)
+    quiet("celery")
+    migrate()
     from django.contrib.auth.models import Group
 
     from cases.roles import AUDITOR, CASE_HANDLER
@@ -139,7 +130,8 @@ def fill(ids: dict, start: int, stop: int) -> float:
               out_of_scope_referral, responsibility, responsibility_rationale,
               resolution_summary, final_response_text, received_at, first_response_due_at,
               paused_total, created_at, updated_at, assignee_id, team_id, classification_note,
-              is_complaint, redactions, counterparty_account_id)
+              is_complaint, redactions, counterparty_account_id, info_request,
+              responsibility_evidence)
             SELECT g, 'BX-' || lpad(g::text, 9, '0'),
               ({_array(STATES)})[1 + g % {len(STATES)}], '',
               ({_array(CATEGORIES)})[1 + (g / 7) % {len(CATEGORIES)}],
@@ -151,7 +143,7 @@ def fill(ids: dict, start: int, stop: int) -> float:
               now() - g * interval '20 seconds' + interval '1 day',
               interval '0', now() - g * interval '20 seconds', now(),
               CASE WHEN g % 5 = 0 THEN ({handlers})[1 + (g / 5) % 14] END,
-              ({teams})[1 + g % 7], '', g % 2 = 0, '{{}}', ''
+              ({teams})[1 + g % 7], '', g % 2 = 0, '{{}}', '', '', '[]'
             FROM {series}
             """  # noqa: S608 (numbers and constants only)
         )
@@ -175,14 +167,16 @@ def fill(ids: dict, start: int, stop: int) -> float:
               responsibility_rationale, resolution_summary, final_response_text, received_at,
               first_response_due_at, paused_total, created_at, history_date,
               history_change_reason, history_type, assignee_id, history_user_id, team_id,
-              classification_note, is_complaint, redactions, counterparty_account_id)
+              classification_note, is_complaint, redactions, counterparty_account_id,
+              info_request, responsibility_evidence)
             SELECT c.id, v.actor, reference, state, state_before_pause, category, priority,
               channel, subject, description, complainant_account_id, complainant_email,
               complainant_locale, out_of_scope_referral, responsibility,
               responsibility_rationale, resolution_summary, final_response_text, received_at,
               first_response_due_at, paused_total, created_at, c.received_at + v.later,
               v.reason, v.kind, CASE WHEN v.kind = '~' THEN assignee_id END, v.who, team_id,
-              classification_note, is_complaint, redactions, counterparty_account_id
+              classification_note, is_complaint, redactions, counterparty_account_id,
+              info_request, responsibility_evidence
             FROM cases_case c
             CROSS JOIN LATERAL (
               SELECT 'system:intake' AS actor, 'Received' AS reason, '+' AS kind,
@@ -212,35 +206,6 @@ def fill(ids: dict, start: int, stop: int) -> float:
     with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - t0
-
-
-def measure(client, url: str, requests: int) -> dict:
-    from django.db import connection
-
-    for _ in range(2):
-        response = client.get(url)
-    status = response.status_code
-    if status != 200:
-        return {"status": status}
-    # Counted with an execute wrapper: the query log is reset at each request start.
-    executed = []
-    with connection.execute_wrapper(
-        lambda run, sql, *rest: executed.append(sql) or run(sql, *rest)
-    ):
-        client.get(url)
-    times = []
-    for _ in range(requests):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return {
-        "status": status,
-        "p50": statistics.median(times),
-        "p95": times[max(0, int(len(times) * 0.95) - 1)],
-        "queries": len(executed),
-    }
 
 
 def run(ids: dict, size: int, requests: int) -> list[tuple]:
@@ -304,8 +269,6 @@ def _existing_ids() -> dict:
 
 
 def main() -> None:
-    import logging
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--requests", type=int, default=30)
@@ -314,22 +277,28 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.reuse:
-        setup_django()
-        logging.getLogger("django.request").setLevel(logging.ERROR)
+        setup_django(DB)
+        quiet("django.request", "celery", "axes")
         from cases.models import Case
 
-        run(_existing_ids(), Case.objects.count(), args.requests)
+        try:
+            run(_existing_ids(), Case.objects.count(), args.requests)
+        finally:
+            empty_broker()
         return
     ids = prepare()
-    logging.getLogger("django.request").setLevel(logging.ERROR)  # the agent's 403s are expected
+    quiet("django.request", "axes")  # the agent's 403s are expected; sign-ins are logged
     filled = 1
     print("| cases | page | as | p50 ms | p95 ms | queries |")
     print("|---:|---|---|---:|---:|---:|")
-    for size in [int(s) for s in args.sizes.split(",")]:
-        seconds = fill(ids, filled, size + 1)
-        filled = size + 1
-        print(f"<!-- filled to {size:,} cases in {seconds:.0f} s -->", flush=True)
-        run(ids, size, args.requests)
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            seconds = fill(ids, filled, size + 1)
+            filled = size + 1
+            print(f"<!-- filled to {size:,} cases in {seconds:.0f} s -->", flush=True)
+            run(ids, size, args.requests)
+    finally:
+        empty_broker()
 
 
 if __name__ == "__main__":

@@ -31,42 +31,32 @@ import argparse
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
-import psycopg
+from _common import (
+    count_queries,
+    empty_broker,
+    measure,
+    migrate,
+    quiet,
+    recreate_database,
+    setup_django,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB = os.environ.get("BENCH_DB", "complaints_bench_investigation")
 SYMBOL = "BTCUSDT"
 WINDOW = timedelta(days=30)
 PULLS = 3
 
 
-def setup_django(evidence_dir: str) -> None:
-    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "complaints_site.settings.test"
-    os.environ["EVIDENCE_STORAGE"] = evidence_dir
-    os.environ.setdefault("CONN_MAX_AGE", "60")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 def prepare(evidence_dir: str) -> dict:
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB}"')
-    setup_django(evidence_dir)
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=0)
+    recreate_database(DB)
+    setup_django(DB, EVIDENCE_STORAGE=evidence_dir)
+    quiet("celery", "kombu")
+    migrate()
     from django.contrib.auth.models import Group
 
     from cases.enums import Category, Channel
@@ -168,17 +158,6 @@ def fill_ledger(account_id: str, n: int, prices: int, start, end) -> float:
     return time.perf_counter() - t0
 
 
-def count_queries(fn) -> tuple[object, int]:
-    from django.db import connection
-
-    executed = []
-    with connection.execute_wrapper(
-        lambda run, sql, *rest: executed.append(sql) or run(sql, *rest)
-    ):
-        result = fn()
-    return result, len(executed)
-
-
 def pull(case, handler, account_id: str, start, end) -> dict:
     from cases.services.snapshots import snapshot_pull
     from demo.gateway import DemoExchangeGateway
@@ -208,92 +187,16 @@ def pull(case, handler, account_id: str, start, end) -> dict:
     }
 
 
-def measure(client, url: str, requests: int) -> dict:
-    for _ in range(2):
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    # Counted with an execute wrapper: the query log is reset at each request start.
-    _, queries = count_queries(lambda: client.get(url))
-    times = []
-    for _ in range(requests):
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    times.sort()
-    return {
-        "p50": statistics.median(times),
-        "p95": times[max(0, int(len(times) * 0.95) - 1)],
-        "queries": queries,
-    }
-
-
 def grow_case_page(case, handler) -> int:
     """50 messages, 200 evidence items (every tenth with a snapshot row) with a note each,
     3 open consultations and events up to 500+; returns the case's event count."""
-    from django.utils import timezone
-
-    from cases.models import (
-        CaseEvent,
-        Consultation,
-        Evidence,
-        EvidenceAnnotation,
-        EvidenceKind,
-        Snapshot,
-        Team,
-    )
+    from cases.models import CaseEvent
     from cases.services.intake import message_post_staff
+    from tests.support.investigation import investigation_bulk_add
 
     for i in range(50):
         message_post_staff(case=case, actor=handler, body=f"note {i}", internal=i % 2 == 1)
-    now = timezone.now()
-    items = Evidence.objects.bulk_create(
-        Evidence(
-            case=case,
-            kind=EvidenceKind.SNAPSHOT if i % 10 == 0 else EvidenceKind.CHAT_TRANSCRIPT,
-            channel="chat",
-            file=f"bulk/{case.pk}-{i}.txt",
-            original_name=f"bulk-{i}.txt",
-            extension=".txt",
-            content_type="text/plain",
-            size=10,
-            sha256=f"{i:064x}",
-            original_sha256=f"{i:064x}",
-            added_by_label="bench",
-        )
-        for i in range(200)
-    )
-    Snapshot.objects.bulk_create(
-        Snapshot(
-            evidence=item,
-            case=case,
-            account_id=case.complainant_account_id,
-            kinds=["trades"],
-            window_start=now - timedelta(days=1),
-            window_end=now,
-            source="demo",
-            record_count=3,
-            sha256=item.sha256,
-            pulled_by_label="bench",
-        )
-        for item in items
-        if item.kind == EvidenceKind.SNAPSHOT
-    )
-    EvidenceAnnotation.objects.bulk_create(
-        EvidenceAnnotation(evidence=item, author_label="bench", text="checked") for item in items
-    )
-    team = Team.objects.order_by("pk").first()
-    Consultation.objects.bulk_create(
-        Consultation(
-            case=case,
-            team=team,
-            question=f"question {i}",
-            due_at=now + timedelta(days=1),
-            asked_by=handler,
-            asked_by_label="bench",
-        )
-        for i in range(3)
-    )
+    investigation_bulk_add(case, handler=handler, evidence=200, label="bench")
     missing = max(0, 520 - CaseEvent.objects.filter(case=case).count())
     CaseEvent.objects.bulk_create(
         CaseEvent(case=case, type="evidence.viewed", actor_label="bench", data={"evidence": 1})
@@ -364,6 +267,7 @@ def run(ids: dict, records: list[int], requests: int) -> None:
             (f"evidence page, ?p_trades={middle} of {pages}", f"{page_url}?p_trades={middle}"),
         ):
             r = measure(clients["handler"], url, requests)
+            assert r["status"] == 200, (url, r["status"])
             print(row(label, f"{n:,} trades", r), flush=True)
 
     page_case = Case.objects.get(pk=ids["page_case"])
@@ -374,6 +278,7 @@ def run(ids: dict, records: list[int], requests: int) -> None:
     assert html.count('class="evidence"') == 200, html.count('class="evidence"')
     for name in ("handler", "superuser"):
         r = measure(clients[name], url, requests)
+        assert r["status"] == 200, (url, r["status"])
         print(
             row(f"case page as {name}", f"50 msg, 200 ev, {events} events", r),
             flush=True,
@@ -381,8 +286,6 @@ def run(ids: dict, records: list[int], requests: int) -> None:
 
 
 def main() -> None:
-    import logging
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", default="1000,20000")
     parser.add_argument("--requests", type=int, default=20)
@@ -392,12 +295,12 @@ def main() -> None:
     try:
         t0 = time.perf_counter()
         ids = prepare(evidence_dir)
-        for name in ("django.request", "celery", "kombu"):
-            logging.getLogger(name).setLevel(logging.ERROR)
+        quiet("django.request", "axes")
         print(f"<!-- database ready in {time.perf_counter() - t0:.0f} s -->", flush=True)
         run(ids, records, args.requests)
         print(f"<!-- total {time.perf_counter() - t0:.0f} s -->", flush=True)
     finally:
+        empty_broker()
         shutil.rmtree(evidence_dir, ignore_errors=True)
 
 

@@ -9,7 +9,7 @@ so here an unset webhook secret is empty and its webhook refuses every call.
 sets its real values (SECRET_KEY, ALLOWED_HOSTS, PORTAL_BASE_URL, INBOUND_EMAIL_SECRET,
 SOCIAL_WEBHOOK_SECRET, EMAIL_URL, DATABASE_URL, CELERY_BROKER_URL, CACHE_URL); it fails on any
 development value (complaints_site/common/checks.py, docs/operations.md "Deploy checks").
-tests/site/test_deploy_checks.py keeps both true.
+tests/complaints_site/test_deploy_checks.py keeps both true.
 """
 
 import os

@@ -20,7 +20,8 @@ from complaints_site.env import env
 from complaints_site.settings.base import *  # noqa: F403
 
 # Most tests sign staff in with force_login to test what the admin does, not the second factor;
-# tests/accounts/ switch it on to test that, and the deploy check refuses production without it.
+# tests/complaints_site/accounts/ switch it on to test that, and the deploy check refuses
+# production without it.
 # (Read here, not put in os.environ: subprocesses of tests run production's defaults.)
 OTP_REQUIRED_FOR_STAFF = env.bool("OTP_REQUIRED_FOR_STAFF", default=False)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -31,8 +32,8 @@ if env.str("TEST_EMAIL_FILE_PATH", default=""):
     EMAIL_FILE_PATH = env.str("TEST_EMAIL_FILE_PATH")
 
 # In-process tests run tasks eagerly even when CI provides Redis, so that a test sees the effect
-# of what it queued. The integration tests (tests/site/test_celery_worker.py) start a real
-# worker on Redis and switch eager mode off for themselves; CELERY_REAL_BROKER keeps a
+# of what it queued. The integration tests (tests/complaints_site/test_celery_worker.py) start a
+# real worker on Redis and switch eager mode off for themselves; CELERY_REAL_BROKER keeps a
 # subprocess's configuration as in production.
 if not env.bool("CELERY_REAL_BROKER", default=False):
     CELERY_TASK_ALWAYS_EAGER = True

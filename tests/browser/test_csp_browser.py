@@ -5,9 +5,9 @@ reports no violation (neither in the console nor as a securitypolicyviolation ev
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_portal_browser import sign_in
 from tests.factories.cases import UserFactory, make_case, make_team
 from tests.factories.portal import PASSWORD, make_portal_user
+from tests.support.browser import sign_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -14,20 +14,13 @@ from channels.models import ChatSession
 from complaints_site.common.actors import SystemActor
 from tests.factories.cases import UserFactory, make_team
 from tests.factories.portal import PASSWORD, make_portal_user
-from tests.portal.helpers import png_bytes
+from tests.support.browser import sign_in
+from tests.support.portal import png_bytes
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page, email):
-    page.goto("/portal/sign-in/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="My cases")).to_be_visible()
 
 
 def file_complaint(page, subject, tmp_path):

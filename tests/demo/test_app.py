@@ -13,7 +13,7 @@ from django.db.migrations.operations import SeparateDatabaseAndState
 from complaints_site.common import checks
 from demo.models import LedgerAccount, LedgerAction, LedgerPrice, LedgerRecord
 from tests.factories.demo import LedgerAccountFactory, LedgerRecordFactory
-from tests.site.django_process import run, run_python
+from tests.support.django_process import run, run_python
 
 PRODUCTION = "complaints_site.settings.production"
 TABLES = {

@@ -76,7 +76,7 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
 def _default_inputs(name, case, inputs):
     """What a walk through the lifecycle must supply and the test did not: the question of a
     request for information, the evidence a finding cites."""
-    from tests.cases.lifecycle_paths import INPUTS, cite_evidence
+    from tests.support.lifecycle import INPUTS, cite_evidence
 
     inputs = dict(inputs)
     if name == "request_info" and "info_request" not in inputs:

@@ -1,28 +1,11 @@
+"""Fixtures of the API tests: throttles reset, the support team, API clients and a customer."""
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from cases.models import CustomerProfile
-from cases.services.api_intake import api_client_issue_token
-from complaints_site.common.actors import SystemActor
-from tests.factories.cases import UserFactory, make_team
-
-SYSTEM = SystemActor("tests")
-URL = "/api/v1/cases/"
-
-
-def body(**overrides):
-    """A valid create body (an API client opening a case for exchange user UID-7001)."""
-    return {
-        "category": "deposit_withdrawal",
-        "subject": "Withdrawal not received",
-        "description": "My USDT withdrawal of 120 has not arrived after three days.",
-        "external_user_id": "UID-7001",
-        "email": "Trader@Example.com",
-        "locale": "en",
-        "related_transactions": ["0xabc123"],
-        **overrides,
-    }
+from tests.factories.cases import make_team
+from tests.support.api import make_customer, token_client
 
 
 @pytest.fixture(autouse=True)
@@ -38,14 +21,6 @@ def support_team(db):
     return make_team("support", "Support")
 
 
-def token_client(username: str) -> APIClient:
-    issued = api_client_issue_token(username=username, actor=SYSTEM)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
-    client.user = issued.user
-    return client
-
-
 @pytest.fixture
 def exchange(db, support_team):
     """The exchange's back end, holding an API token."""
@@ -58,12 +33,6 @@ def other_exchange(db, support_team):
     return token_client("exchange-p2p")
 
 
-def make_customer(username: str, account_id: str):
-    user = UserFactory(username=username)
-    CustomerProfile.objects.create(user=user, exchange_account_id=account_id)
-    return user
-
-
 @pytest.fixture
 def customer(db, support_team):
     return make_customer("alice", "UID-7001")
@@ -74,11 +43,4 @@ def customer_client(customer):
     client = APIClient()
     client.force_login(customer)
     client.user = customer
-    return client
-
-
-def session_client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    client.user = user
     return client

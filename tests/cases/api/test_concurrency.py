@@ -3,27 +3,16 @@
 import threading
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from cases.models import Case, IdempotencyKey
 from cases.services.api_intake import intake_submit_idempotent, request_fingerprint
 from cases.services.intake import IntakeSubmission
-from tests.cases.api.conftest import URL, body, token_client
 from tests.factories.cases import make_team
+from tests.support.api import URL, body, token_client
+from tests.support.threads import in_thread, run_all
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-
-
-def _run(target, results, key):
-    def run():
-        try:
-            results[key] = target()
-        except Exception as exc:
-            results[key] = exc
-        finally:
-            connection.close()
-
-    return threading.Thread(target=run)
 
 
 def test_concurrent_requests_with_one_key_open_one_case():
@@ -36,11 +25,8 @@ def test_concurrent_requests_with_one_key_open_one_case():
         barrier.wait(5)
         return client.post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="race-1")
 
-    threads = [_run(lambda c=c: post(c), results, i) for i, c in enumerate(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    threads = [in_thread(lambda c=c: post(c), results, i) for i, c in enumerate(clients)]
+    run_all(threads, timeout=30)
 
     codes = sorted(r.status_code for r in results.values())
     assert codes == [200] * 5 + [201], results
@@ -83,11 +69,8 @@ def test_the_second_request_waits_for_the_first_to_commit():
         inserted.wait(5)
         return client.post(URL, body(), format="json", HTTP_IDEMPOTENCY_KEY="slow-1")
 
-    threads = [_run(first, results, "first"), _run(second, results, "second")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    threads = [in_thread(first, results, "first"), in_thread(second, results, "second")]
+    run_all(threads, timeout=30)
 
     assert isinstance(results["first"], str), results
     assert results["second"].status_code == 200

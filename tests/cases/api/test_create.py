@@ -7,7 +7,7 @@ from cases.api.permissions import ApiWriteThrottle
 from cases.models import Case, CaseEvent, IdempotencyKey, Notification
 from cases.roles import AUDITOR, SUPPORT_AGENT
 from complaints_site.common.tasks import _queue_seal
-from tests.cases.api.conftest import URL, body, session_client
+from tests.support.api import URL, body, session_client
 
 pytestmark = pytest.mark.django_db
 

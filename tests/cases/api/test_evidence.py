@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from cases.models import Case, CaseEvent, Evidence
-from tests.cases.api.conftest import URL, body
+from tests.support.api import URL, body
 
 pytestmark = pytest.mark.django_db
 

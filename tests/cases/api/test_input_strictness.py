@@ -4,7 +4,7 @@ was refused, and one valid input was a 500. Each is pinned here."""
 import pytest
 
 from cases.models import Message
-from tests.cases.api.conftest import URL, body
+from tests.support.api import URL, body
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.cases.api.conftest import URL, body
+from tests.support.api import URL, body
 
 pytestmark = pytest.mark.django_db
 

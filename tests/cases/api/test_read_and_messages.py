@@ -6,7 +6,7 @@ import pytest
 from cases.models import Message, Notification
 from cases.roles import AUDITOR, SUPPORT_AGENT
 from cases.services.intake import message_post_staff
-from tests.cases.api.conftest import URL, body, make_customer, session_client
+from tests.support.api import URL, body, make_customer, session_client
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def _txt():
 def test_a_relayed_answer_resumes_a_case_waiting_for_the_customer(exchange, support_team):
     from cases.models import Case, CaseEvent
     from cases.services.lifecycle import case_transition
-    from tests.cases.api.conftest import SYSTEM
+    from tests.support.api import SYSTEM
 
     reference = _open(exchange)
     case = Case.objects.get(reference=reference)

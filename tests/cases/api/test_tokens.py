@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from cases.models import ApiToken
 from cases.roles import API_CLIENT
-from tests.cases.api.conftest import URL, body
 from tests.factories.cases import make_staff
+from tests.support.api import URL, body
 
 pytestmark = pytest.mark.django_db
 

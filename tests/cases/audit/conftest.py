@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 from django.test import Client
 
@@ -38,20 +36,3 @@ def busy_case(case_factory, team, handler, lead):
     case = case_assign(case=case, actor=lead, reason="taking it", assignee=handler)
     message_post_staff(case=case, actor=handler, body="We are looking into it.")
     return Case.objects.get(pk=case.pk)
-
-
-def copies_of_history(case: Case, count: int, *, start: dt.datetime):
-    """`count` more history rows of the case, each changing the subject (bulk, no services:
-    only the volume matters here)."""
-    model = Case.history.model
-    template = case.history.order_by("-history_id").first()
-    rows = []
-    for i in range(count):
-        row = model.objects.get(pk=template.pk)
-        row.history_id = None
-        row.history_type = "~"
-        row.subject = f"subject {i}"
-        row.history_date = start + dt.timedelta(seconds=i)
-        row.history_change_reason = f"bulk {i}"
-        rows.append(row)
-    model.objects.bulk_create(rows, batch_size=500)

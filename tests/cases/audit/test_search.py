@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent
 from cases.selectors.audit import HistoryFilters, history_export_rows, history_search
-from tests.cases.audit.conftest import copies_of_history
+from tests.support.history import copies_of_history
 
 pytestmark = pytest.mark.django_db
 

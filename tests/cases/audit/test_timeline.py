@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseEvent
 from cases.selectors.audit import audit_sources, case_timeline_for_auditor
-from tests.cases.audit.conftest import copies_of_history
+from tests.support.history import copies_of_history
 
 pytestmark = pytest.mark.django_db
 

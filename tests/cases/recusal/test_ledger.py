@@ -11,8 +11,8 @@ from cases.roles import AUDITOR, CASE_HANDLER
 from cases.services.conflicts import case_participant_add
 from cases.services.lifecycle import case_transition
 from complaints_site.common.exceptions import ConflictError, PermissionDeniedError
-from tests.cases.lifecycle_paths import path_to
 from tests.factories.cases import SYSTEM, make_case
+from tests.support.lifecycle import path_to
 
 pytestmark = pytest.mark.django_db
 

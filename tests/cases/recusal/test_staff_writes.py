@@ -35,8 +35,8 @@ from cases.services.lifecycle import case_transition
 from cases.services.recusal import STAFF_WRITES
 from cases.services.snapshots import snapshot_pull
 from complaints_site.common.exceptions import PermissionDeniedError
-from tests.cases.lifecycle_paths import path_to
 from tests.factories.cases import SYSTEM, make_case
+from tests.support.lifecycle import path_to
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ from cases.models import Case, CaseEvent, RoutingRule
 from cases.selectors.cases import case_list_for_staff
 from cases.services.intake import intake_submit
 from cases.services.routing import routing_rule_save
-from tests.cases.routing.helpers import make_handler
 from tests.factories.cases import SYSTEM, make_case, make_team, submission
+from tests.support.routing import make_handler
 
 pytestmark = pytest.mark.django_db
 

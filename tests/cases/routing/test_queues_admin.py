@@ -11,9 +11,9 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent, RoutingRule
 from cases.selectors.routing import queue_overview_for_lead
 from cases.services.intake import message_post_staff
-from tests.cases.admin_helpers import changelist_url, listed_pks
-from tests.cases.routing.helpers import make_handler, make_led_team
 from tests.factories.cases import make_case, make_staff, make_team
+from tests.support.admin import changelist_url, listed_pks
+from tests.support.routing import make_handler, make_led_team
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from cases.services.routing import (
     workload_for_team,
 )
 from complaints_site.common.exceptions import ApplicationError
-from tests.cases.routing.helpers import make_handler
 from tests.factories.cases import SYSTEM, make_case, make_team
+from tests.support.routing import make_handler
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 
 from cases.models import Case, CaseEvent, RecusalCheck
 from cases.services.assignment import cases_bulk_assign
-from tests.cases.routing.helpers import make_handler, make_led_team
 from tests.factories.cases import make_case, make_staff
+from tests.support.routing import make_handler, make_led_team
 
 pytestmark = pytest.mark.django_db
 
