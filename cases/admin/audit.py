@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -148,7 +149,6 @@ def history_export_view(request: HttpRequest, fmt: str) -> StreamingHttpResponse
 
 
 def _site(request: HttpRequest):
-    from django.contrib import admin
 
     return admin.site
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -136,7 +137,6 @@ SNAPSHOT_ROWS_PER_PAGE = 200
 
 def _table_page(request: HttpRequest, table: Any) -> dict[str, Any]:
     """One kind's table, paged on its own (`?p_<kind>=N`), with links that keep the others."""
-    from django.core.paginator import Paginator
 
     param = f"p_{table.kind}"
     page = Paginator(table.rows, SNAPSHOT_ROWS_PER_PAGE).get_page(request.GET.get(param))
@@ -194,7 +194,6 @@ def evidence_page_view(request: HttpRequest, object_id: int, evidence_id: int) -
         "download_url": reverse("admin:cases_case_evidence_download", args=[case.pk, evidence.pk]),
         "title": _("Evidence #%(n)s of %(ref)s") % {"n": evidence.pk, "ref": case.reference},
     }
-    from django.contrib import admin
 
     context.update(admin.site.each_context(request))
     return render(request, "cases/investigation/evidence.html", context)
@@ -267,7 +266,6 @@ def snapshot_view(request: HttpRequest, object_id: int) -> HttpResponse:
                 "window_end": end.strftime("%Y-%m-%d %H:%M"),
             },
         )
-    from django.contrib import admin
 
     context = {
         **admin.site.each_context(request),
@@ -371,7 +369,6 @@ def consultation_withdraw_view(
 
 def admin_urls(model_admin: Any) -> list:
     """The investigation URLs under one case (before the admin's catch-all object URL)."""
-    from django.urls import path
 
     wrap = model_admin.admin_site.admin_view
     return [

@@ -39,6 +39,7 @@ class Redacted:
 
 @cache
 def _wordlists() -> tuple[frozenset[str], frozenset[str]]:
+    # Loaded on first use: only processes that redact pay for the word lists.
     from mnemonic import Mnemonic
 
     english = frozenset(Mnemonic("english").wordlist)

@@ -26,6 +26,7 @@ from cases.enums import (
     Priority,
     ResponsibilityParty,
 )
+from cases.models.evidence import Evidence
 from cases.policies.access import TransitionPermission
 from complaints_site.common.history import audited_history, make_history_append_only
 
@@ -62,7 +63,6 @@ def finding_cites_evidence(case: Case) -> bool:
     cited = {int(pk) for pk in case.responsibility_evidence or [] if str(pk).isdigit()}
     if not cited or len(cited) != len(case.responsibility_evidence):
         return False
-    from cases.models.evidence import Evidence
 
     return Evidence.objects.filter(case_id=case.pk, pk__in=cited).count() == len(cited)
 

@@ -24,6 +24,7 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.utils import timezone
 
 from complaints_site.common.audit import ChainBreak
+from complaints_site.common.models import AuditSeal
 
 
 class AnchorError(Exception):
@@ -116,7 +117,6 @@ def anchor_check(*, seq: int, seal_hash: str, source: str = "anchor") -> ChainBr
     """The chain must still hold seal `seq` with `seal_hash` (the head it had when the anchor
     was written): a missing seal means the chain was cut or is behind the anchor, another
     hash that it was rewritten."""
-    from complaints_site.common.models import AuditSeal
 
     seal = AuditSeal.objects.filter(seq=seq).first()
     if seal is None:

@@ -24,10 +24,14 @@ from typing import Any
 
 import pgtrigger
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import F, Max, Window
+from django.db.models.expressions import RowRange
 
 from complaints_site.common.history import HistoryBase, is_append_only
+from complaints_site.common.models import AuditSeal
 
 GENESIS_HASH = "0" * 64
 
@@ -151,7 +155,6 @@ class ChainReport:
 def _seal_chunks(chunk_size: int) -> Iterable[list[Any]]:
     """Seals in seq order, a chunk at a time (keyset pagination: bounded memory and one query
     per chunk, whatever the length of the chain)."""
-    from complaints_site.common.models import AuditSeal
 
     after = 0
     while True:
@@ -365,7 +368,6 @@ def time_field(model: type[models.Model]) -> str | None:
 
 
 def backdate_tolerance() -> dt.timedelta:
-    from django.conf import settings
 
     return dt.timedelta(seconds=getattr(settings, "AUDIT_BACKDATE_TOLERANCE", 300))
 
@@ -375,8 +377,6 @@ def backdated_rows_verify() -> ChainBreak | None:
     its time at insert. A row whose time is earlier than the latest time of any lower id by
     more than AUDIT_BACKDATE_TOLERANCE was written with a time in the past. One query per
     table (a running max over the id order, evaluated in the database); returns the first."""
-    from django.db.models import F, Max, Window
-    from django.db.models.expressions import RowRange
 
     tolerance = backdate_tolerance()
     for model in audited_models():

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from complaints_site.common import anchor
 from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.audit import (
     GENESIS_HASH,
@@ -165,7 +166,6 @@ def audit_seal_and_anchor(*, full: bool = False, chunk_size: int = 2000) -> int:
     otherwise someone rewrote the chain, and anchoring its new head would launder that. No
     anchor is written then (verification fails on the old one) and the break is logged.
     """
-    from complaints_site.common import anchor
 
     global _known_anchor
     sealed = audit_seal_pending(full=full, chunk_size=chunk_size)

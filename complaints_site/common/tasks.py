@@ -17,6 +17,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
+from complaints_site.common.anchor import anchor_verify_latest
+from complaints_site.common.audit import audit_chain_verify, audited_model_set
 from complaints_site.common.services import audit_seal_and_anchor
 
 logger = logging.getLogger(__name__)
@@ -35,8 +37,6 @@ def audit_seal_pending_task() -> int:
 def audit_verify_task() -> dict[str, Any]:
     """Seal everything pending (full sweep), verify the chain, the live rows and the newest
     anchor. A break is logged as critical (alerting watches for it) and returned."""
-    from complaints_site.common.anchor import anchor_verify_latest
-    from complaints_site.common.audit import audit_chain_verify
 
     # The anchor first: sealing must not anchor a chain that no longer holds the last anchor.
     broken = anchor_verify_latest()
@@ -76,7 +76,6 @@ def seal_soon(sender: type, **kwargs: Any) -> None:
     lookup per save, one after-commit hook per transaction and, at most once per debounce
     interval per process, one broker publish after commit (no database round trip on the
     write path)."""
-    from complaints_site.common.audit import audited_model_set
 
     if sender not in audited_model_set():
         return
