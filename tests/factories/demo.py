@@ -36,3 +36,36 @@ class LedgerPriceFactory(factory.django.DjangoModelFactory):
 
     symbol = "BTCUSDT"
     at = factory.LazyFunction(timezone.now)
+
+
+class TradeRecordFactory(LedgerRecordFactory):
+    """A spot trade: buying 0.0125 BTC for USDT. Override single fields as `data__price=...`."""
+
+    kind = LedgerRecordKind.TRADE
+    data = factory.Dict(
+        {
+            "order_id": factory.Sequence(lambda n: f"O-F{n:05d}"),
+            "market": "spot",
+            "symbol": "BTCUSDT",
+            "side": "buy",
+            "price": "27150.10",
+            "quantity": "0.0125",
+            "fee": "0.34",
+            "fee_asset": "USDT",
+        }
+    )
+
+
+class DepositRecordFactory(LedgerRecordFactory):
+    """A credited USDT deposit on TRC20. Override single fields as `data__amount=...`."""
+
+    kind = LedgerRecordKind.DEPOSIT
+    data = factory.Dict(
+        {
+            "asset": "USDT",
+            "network": "TRC20",
+            "amount": "1500.50",
+            "txid": factory.Sequence(lambda n: f"0xdepf{n:05d}"),
+            "status": "credited",
+        }
+    )

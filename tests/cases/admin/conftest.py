@@ -10,7 +10,12 @@ import pytest
 from cases.enums import CaseState
 from cases.roles import CASE_HANDLER
 from demo.models import LedgerRecordKind
-from tests.factories.demo import LedgerAccountFactory, LedgerRecordFactory
+from tests.factories.demo import (
+    DepositRecordFactory,
+    LedgerAccountFactory,
+    LedgerRecordFactory,
+    TradeRecordFactory,
+)
 from tests.support.investigation import ACCOUNT, COUNTERPARTY, END, START
 from tests.support.lifecycle import path_to
 
@@ -18,34 +23,17 @@ from tests.support.lifecycle import path_to
 @pytest.fixture
 def ledger(db):
     account = LedgerAccountFactory(account_id=ACCOUNT, kyc_level=2)
-    LedgerRecordFactory(
+    TradeRecordFactory(
         account=account,
-        kind=LedgerRecordKind.TRADE,
         record_id="T-9001",
         occurred_at=START + timedelta(days=1),
-        data={
-            "order_id": "O-9001",
-            "market": "spot",
-            "symbol": "BTCUSDT",
-            "side": "buy",
-            "price": "27150.10",
-            "quantity": "0.0125",
-            "fee": "0.34",
-            "fee_asset": "USDT",
-        },
+        data__order_id="O-9001",
     )
-    LedgerRecordFactory(
+    DepositRecordFactory(
         account=account,
-        kind=LedgerRecordKind.DEPOSIT,
         record_id="D-9001",
         occurred_at=START + timedelta(hours=2),
-        data={
-            "asset": "USDT",
-            "network": "TRC20",
-            "amount": "1500.50",
-            "txid": "0xdep9001",
-            "status": "credited",
-        },
+        data__txid="0xdep9001",
     )
     # After the window: not pulled.
     LedgerRecordFactory(

@@ -26,7 +26,12 @@ from complaints_site.common.exceptions import (
 )
 from demo.gateway import DemoExchangeGateway
 from demo.models import LedgerRecordKind
-from tests.factories.demo import LedgerAccountFactory, LedgerRecordFactory
+from tests.factories.demo import (
+    DepositRecordFactory,
+    LedgerAccountFactory,
+    LedgerRecordFactory,
+    TradeRecordFactory,
+)
 from tests.support.lifecycle import path_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -42,34 +47,19 @@ def ledger():
     account = LedgerAccountFactory(
         account_id=ACCOUNT, kyc_level=2, opened_at=datetime(2024, 1, 5, 8, tzinfo=UTC)
     )
-    LedgerRecordFactory(
+    DepositRecordFactory(
         account=account,
-        kind=LedgerRecordKind.DEPOSIT,
         record_id="D-1",
         occurred_at=START + timedelta(hours=1),
-        data={
-            "asset": "USDT",
-            "network": "TRC20",
-            "amount": "1500.50",
-            "txid": "0xdep1",
-            "status": "credited",
-        },
+        data__txid="0xdep1",
     )
-    LedgerRecordFactory(
+    TradeRecordFactory(
         account=account,
-        kind=LedgerRecordKind.TRADE,
         record_id="T-1",
         occurred_at=START + timedelta(days=1),
-        data={
-            "order_id": "O-1",
-            "market": "spot",
-            "symbol": "BTCUSDT",
-            "side": "buy",
-            "price": "64000.10",
-            "quantity": "0.0125",
-            "fee": "0.8",
-            "fee_asset": "USDT",
-        },
+        data__order_id="O-1",
+        data__price="64000.10",
+        data__fee="0.8",
     )
     LedgerRecordFactory(
         account=account,
