@@ -158,7 +158,8 @@ def _case_assign(
 
     Raises PermissionDeniedError unless the actor may assign this case (``cases.assign_case``
     and the case within reach; a SystemActor is trusted), ApplicationError for an assignee who
-    is not active staff or has no role that handles cases, ConflictError on a closed case.
+    is not active staff, has no role that handles cases or is not a member of the team the case
+    goes to, ConflictError on a closed case.
     """
     if not (reason or "").strip():
         raise ApplicationError(
@@ -176,6 +177,14 @@ def _case_assign(
         raise ApplicationError(
             _("%(user)s cannot handle cases.") % {"user": assignee.get_username()},
             extra={"errors": {"assignee": [_("Not an active case handler.")]}},
+        )
+    if (
+        assignee is not None
+        and team is not None
+        and not TeamMembership.objects.filter(team=team, user=assignee).exists()
+    ):
+        raise ApplicationError(
+            _not_a_member(assignee), extra={"errors": {"assignee": [_not_a_member(assignee)]}}
         )
     old_team, old_assignee = locked.team, locked.assignee
     if old_team == team and old_assignee == assignee:

@@ -169,7 +169,7 @@ def test_reassignment_ends_access_at_the_next_request(
     client, staff, team, other_team, case_factory
 ):
     first = staff(CASE_HANDLER)
-    second = staff(CASE_HANDLER)
+    second = staff(CASE_HANDLER, teams=[other_team])
     member = staff(SUPPORT_AGENT, teams=[team])
     newcomer_team_member = staff(SUPPORT_AGENT, teams=[other_team])
     case = case_factory(team=team, assignee=first)
