@@ -25,7 +25,7 @@ from cases.models import (
     Team,
     TeamMembership,
 )
-from cases.policies import is_active_staff, may_assign
+from cases.policies import is_active_staff, is_team_member, may_assign
 from cases.services.events import case_event_record
 from cases.services.recusal import recusal_check, staff_write_check, staff_write_scope
 from complaints_site.common.actors import Actor, SystemActor
@@ -178,13 +178,9 @@ def _case_assign(
             _("%(user)s cannot handle cases.") % {"user": assignee.get_username()},
             extra={"errors": {"assignee": [_("Not an active case handler.")]}},
         )
-    if (
-        assignee is not None
-        and team is not None
-        and not TeamMembership.objects.filter(team=team, user=assignee).exists()
-    ):
+    if assignee is not None and team is not None and not is_team_member(assignee, team):
         raise ApplicationError(
-            _not_a_member(assignee), extra={"errors": {"assignee": [_not_a_member(assignee)]}}
+            not_a_member(assignee), extra={"errors": {"assignee": [not_a_member(assignee)]}}
         )
     old_team, old_assignee = locked.team, locked.assignee
     if old_team == team and old_assignee == assignee:
@@ -223,7 +219,8 @@ def _case_assign(
     return locked
 
 
-def _not_a_member(assignee: Any) -> str:
+def not_a_member(assignee: Any) -> str:
+    """Why an assignee is refused for a case of a team they are not a member of."""
     return _("%(user)s is not in this case's team") % {"user": assignee.get_username()}
 
 
@@ -259,7 +256,7 @@ def cases_bulk_assign(
             refused.append((case.reference, str(_("not in a team you lead"))))
             continue
         if case.team_id not in member_of:  # the membership rule, on the memberships read once
-            refused.append((case.reference, _not_a_member(assignee)))
+            refused.append((case.reference, not_a_member(assignee)))
             continue
         try:
             case_assign(case=case, actor=actor, reason=reason, team=case.team, assignee=assignee)

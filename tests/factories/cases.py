@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from cases.enums import Category, Channel
-from cases.models import Team, TeamMembership
+from cases.models import Team
+from cases.policies import is_team_member
 from cases.services.assignment import case_assign, team_create, team_member_add
 from cases.services.cases import CaseDraft, case_open
 from cases.services.lifecycle import case_transition
@@ -61,11 +62,7 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
     actor = fields.pop("actor", SYSTEM)
     case = case_open(draft=CaseDraft(**fields), actor=actor)
     # A case goes only to a member of its team (`case_assign` refuses anyone else).
-    if (
-        team is not None
-        and assignee is not None
-        and not TeamMembership.objects.filter(team=team, user=assignee).exists()
-    ):
+    if team is not None and assignee is not None and not is_team_member(assignee, team):
         team_member_add(team=team, user=assignee, actor=SYSTEM)
     if team is not None or assignee is not None:
         case = case_assign(
