@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.enums import ResponsibilityParty
 from cases.gateway import RecordKind
 from cases.models import Case, ConflictDeclaration, Relevance, RoutingRule, Team
+from cases.policies import is_team_member
 from cases.selectors.audit import HistoryFilters, audit_source_choices
 from cases.selectors.cases import evidence_list_for_staff, handler_list_for_assigner, team_list
+from cases.services.assignment import not_a_member
 from cases.services.lifecycle import TRANSITIONS
 from cases.services.recusal import OVERRIDE_REASON_MIN_LENGTH
 from cases.services.snapshots import snapshot_accounts
@@ -47,6 +49,14 @@ class CaseChangeForm(forms.ModelForm):
         data = super().clean()
         if self.changed_data and not (data.get("change_reason") or "").strip():
             self.add_error("change_reason", _("Say why you change this case."))
+        assignment_changed = {"team", "assignee"} & set(self.changed_data)
+        if assignment_changed and not (self.has_error("team") or self.has_error("assignee")):
+            # `case_assign` refuses it too; here the refusal shows on the field, not as a message.
+            # A field the user may not change is not in the form: the case's own value counts.
+            team = data.get("team", self.instance.team)
+            assignee = data.get("assignee", self.instance.assignee)
+            if team is not None and assignee is not None and not is_team_member(assignee, team):
+                self.add_error("assignee", not_a_member(assignee))
         return data
 
 

@@ -4,6 +4,7 @@ predicates are re-exported here so callers write `policies.may_reach_case(...)`.
 from cases.policies.access import (
     is_active_staff,
     is_person_concerned,
+    is_team_member,
     may_assign,
     may_override_recusal,
     may_reach_case,
@@ -17,6 +18,7 @@ from cases.policies.access import (
 __all__ = [
     "is_active_staff",
     "is_person_concerned",
+    "is_team_member",
     "may_assign",
     "may_override_recusal",
     "may_reach_case",

@@ -16,7 +16,7 @@ from guardian.core import ObjectPermissionChecker
 from cases import roles
 
 if TYPE_CHECKING:
-    from cases.models import Case
+    from cases.models import Case, Team
 
 VIEW_ALL_CASES = "cases.view_all_cases"
 CHANGE_CASE = "cases.change_case"
@@ -79,6 +79,11 @@ def may_view_sensitive(user: Any) -> bool:
 
 def may_assign(user: Any, case: Case) -> bool:
     return may_run(user, case, "cases.assign_case")
+
+
+def is_team_member(user: Any, team: Team) -> bool:
+    """A case goes only to a member of its team (`case_assign` refuses anyone else)."""
+    return team.memberships.filter(user=user).exists()
 
 
 def may_override_recusal(user: Any) -> bool:

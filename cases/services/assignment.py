@@ -25,7 +25,7 @@ from cases.models import (
     Team,
     TeamMembership,
 )
-from cases.policies import is_active_staff, may_assign
+from cases.policies import is_active_staff, is_team_member, may_assign
 from cases.services.events import case_event_record
 from cases.services.recusal import recusal_check, staff_write_check, staff_write_scope
 from complaints_site.common.actors import Actor, SystemActor
@@ -158,7 +158,8 @@ def _case_assign(
 
     Raises PermissionDeniedError unless the actor may assign this case (``cases.assign_case``
     and the case within reach; a SystemActor is trusted), ApplicationError for an assignee who
-    is not active staff or has no role that handles cases, ConflictError on a closed case.
+    is not active staff, has no role that handles cases or is not a member of the team the case
+    goes to, ConflictError on a closed case.
     """
     if not (reason or "").strip():
         raise ApplicationError(
@@ -176,6 +177,10 @@ def _case_assign(
         raise ApplicationError(
             _("%(user)s cannot handle cases.") % {"user": assignee.get_username()},
             extra={"errors": {"assignee": [_("Not an active case handler.")]}},
+        )
+    if assignee is not None and team is not None and not is_team_member(assignee, team):
+        raise ApplicationError(
+            not_a_member(assignee), extra={"errors": {"assignee": [not_a_member(assignee)]}}
         )
     old_team, old_assignee = locked.team, locked.assignee
     if old_team == team and old_assignee == assignee:
@@ -214,7 +219,8 @@ def _case_assign(
     return locked
 
 
-def _not_a_member(assignee: Any) -> str:
+def not_a_member(assignee: Any) -> str:
+    """Why an assignee is refused for a case of a team they are not a member of."""
     return _("%(user)s is not in this case's team") % {"user": assignee.get_username()}
 
 
@@ -250,7 +256,7 @@ def cases_bulk_assign(
             refused.append((case.reference, str(_("not in a team you lead"))))
             continue
         if case.team_id not in member_of:  # the membership rule, on the memberships read once
-            refused.append((case.reference, _not_a_member(assignee)))
+            refused.append((case.reference, not_a_member(assignee)))
             continue
         try:
             case_assign(case=case, actor=actor, reason=reason, team=case.team, assignee=assignee)

@@ -80,7 +80,8 @@ USERS: list[DemoUser] = [
         email="daniel.okafor@exchange.example",
         role=roles.CASE_HANDLER,
         role_label=roles.CASE_HANDLER,
-        teams=("complaints",),
+        # Every team whose cases the demo gives this login: a case goes only to a member.
+        teams=("complaints", "security", "support", "compliance", "arbitration"),
         skills=(
             Category.TRADE_DISPUTE,
             Category.DEPOSIT_WITHDRAWAL,

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 
 from cases.enums import Category, Channel
 from cases.models import Team
+from cases.policies import is_team_member
 from cases.services.assignment import case_assign, team_create, team_member_add
 from cases.services.cases import CaseDraft, case_open
 from cases.services.lifecycle import case_transition
@@ -60,6 +61,9 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
     }
     actor = fields.pop("actor", SYSTEM)
     case = case_open(draft=CaseDraft(**fields), actor=actor)
+    # A case goes only to a member of its team (`case_assign` refuses anyone else).
+    if team is not None and assignee is not None and not is_team_member(assignee, team):
+        team_member_add(team=team, user=assignee, actor=SYSTEM)
     if team is not None or assignee is not None:
         case = case_assign(
             case=case, actor=SYSTEM, reason="test setup", team=team, assignee=assignee

@@ -169,7 +169,7 @@ def test_reassignment_ends_access_at_the_next_request(
     client, staff, team, other_team, case_factory
 ):
     first = staff(CASE_HANDLER)
-    second = staff(CASE_HANDLER)
+    second = staff(CASE_HANDLER, teams=[other_team])
     member = staff(SUPPORT_AGENT, teams=[team])
     newcomer_team_member = staff(SUPPORT_AGENT, teams=[other_team])
     case = case_factory(team=team, assignee=first)
@@ -415,17 +415,21 @@ def test_change_without_a_reason_is_a_form_error(client, staff, team, case_facto
     assert snapshot(case) == before
 
 
-def test_assigning_through_the_form_moves_access(client, staff, team, case_factory):
+def test_assigning_through_the_form_moves_access(client, staff, team, other_team, case_factory):
     lead = staff(TEAM_LEAD, teams=[team])
-    old, new = staff(CASE_HANDLER), staff(CASE_HANDLER)
+    # The old handler is a member of the case's team; the case moves to the new handler's team,
+    # so the old handler's access can only have come from the assignment.
+    old, new = staff(CASE_HANDLER), staff(CASE_HANDLER, teams=[other_team])
     case = case_factory(team=team, assignee=old)
     client.force_login(lead)
 
-    response = submit_change_form(client, case, assignee=new.pk, change_reason="Holiday cover")
+    response = submit_change_form(
+        client, case, team=other_team.pk, assignee=new.pk, change_reason="Holiday cover"
+    )
 
     assert response.status_code == 302
     fresh = Case.objects.get(pk=case.pk)
-    assert (fresh.team_id, fresh.assignee_id) == (team.pk, new.pk)
+    assert (fresh.team_id, fresh.assignee_id) == (other_team.pk, new.pk)
     assert latest_history(case).history_change_reason == "Holiday cover"
     assert CaseEvent.objects.filter(case=case).latest("id").type == "case.assignment.changed"
     client.force_login(new)
@@ -449,6 +453,22 @@ def test_a_refused_assignee_changes_nothing_at_all(client, staff, team, case_fac
 
     assert response.status_code == 200  # the form comes back with the error
     assert "Select a valid choice" in response.content.decode()
+    assert snapshot(case) == before
+
+
+def test_an_assignee_outside_the_case_team_is_a_form_error(client, staff, team, case_factory):
+    lead = staff(TEAM_LEAD, teams=[team])
+    outsider = staff(CASE_HANDLER)  # a handler, so offered; not a member of the case's team
+    case = case_factory(team=team, priority=Priority.P3)
+    before = snapshot(case)
+    client.force_login(lead)
+
+    response = submit_change_form(
+        client, case, priority=Priority.P1, assignee=outsider.pk, change_reason="Cover"
+    )
+
+    assert response.status_code == 200  # the form comes back with the error on the field
+    assert f"{outsider.username} is not in this case&#x27;s team" in response.content.decode()
     assert snapshot(case) == before
 
 

@@ -58,7 +58,7 @@ def test_non_staff_and_inactive_see_nothing(case_factory, team, staff):
 
 def test_assignment_grants_and_reassignment_revokes(case_factory, team, other_team, staff):
     first = staff(roles.CASE_HANDLER)
-    second = staff(roles.CASE_HANDLER)
+    second = staff(roles.CASE_HANDLER, teams=[other_team])
     case = case_factory(team=team, assignee=first)
     assert set(get_perms(first, case)) == {"view_case", "change_case"}
     assert set(get_perms(team.group, case)) == {"view_case", "change_case"}
@@ -77,6 +77,38 @@ def test_assignment_grants_and_reassignment_revokes(case_factory, team, other_te
     assert record.history_change_reason == "rebalance"
     event = CaseEvent.objects.filter(case=case, type="case.assignment.changed").latest("id")
     assert event.data["assignee"] == [first.username, second.username]
+
+
+def test_case_assign_refuses_a_non_member_of_the_team_and_accepts_a_member(
+    case_factory, team, staff
+):
+    outsider = staff(roles.CASE_HANDLER)
+    member = staff(roles.CASE_HANDLER, teams=[team])
+    case = case_factory(team=team)
+    history = case.history.count()
+    events = CaseEvent.objects.filter(case=case).count()
+
+    with pytest.raises(ApplicationError) as refused:
+        case_assign(case=case, actor=SYSTEM, reason="cover", team=team, assignee=outsider)
+
+    assert refused.value.extra["errors"]["assignee"] == [
+        f"{outsider.username} is not in this case's team"
+    ]
+    case.refresh_from_db()
+    assert (case.team_id, case.assignee_id) == (team.pk, None)
+    assert case.history.count() == history
+    assert CaseEvent.objects.filter(case=case).count() == events
+    assert get_perms(outsider, case) == []
+    assert case.reference not in _visible(outsider)
+
+    case = case_assign(case=case, actor=SYSTEM, reason="cover", team=team, assignee=member)
+
+    assert (case.team_id, case.assignee_id) == (team.pk, member.pk)
+    assert set(get_perms(member, case)) == {"view_case", "change_case"}
+    assert case.history.count() == history + 1
+    assert CaseEvent.objects.filter(case=case).count() == events + 1
+    event = CaseEvent.objects.filter(case=case, type="case.assignment.changed").latest("id")
+    assert event.data["assignee"] == [None, member.username]
 
 
 def test_team_membership_is_reach(case_factory, team, staff):

@@ -3,17 +3,20 @@ refused and changes nothing; permissions per role; the protected field."""
 
 import pytest
 from django.db import connection
+from guardian.shortcuts import get_perms
 
 from cases import roles
 from cases.enums import CaseState
 from cases.models import CaseEvent
 from cases.models.case import lifecycle_edges
+from cases.services.assignment import case_assign
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
 from complaints_site.common.exceptions import (
     ApplicationError,
     ConflictError,
     PermissionDeniedError,
 )
+from tests.factories.cases import SYSTEM
 from tests.support.lifecycle import inputs_for, path_to
 
 pytestmark = pytest.mark.django_db
@@ -253,8 +256,22 @@ def test_role_without_reach_cannot_act(case_factory, team, other_team, staff):
         case_transition(case=case, transition="start_assessment", actor=lead_elsewhere, reason="r")
 
 
-def test_assignee_outside_the_team_can_act_and_inactive_staff_cannot(case_factory, team, staff):
-    handler = staff(roles.CASE_HANDLER)
+def test_an_assignee_outside_the_team_is_refused_and_inactive_staff_cannot_act(
+    case_factory, team, staff
+):
+    outsider = staff(roles.CASE_HANDLER)
+    case = case_factory(team=team)
+    before = _counts(case)
+    with pytest.raises(ApplicationError, match="is not in this case's team"):
+        case_assign(case=case, actor=SYSTEM, reason="r", team=team, assignee=outsider)
+    case.refresh_from_db()
+    assert case.assignee_id is None
+    assert _counts(case) == before  # no history row, no event
+    assert get_perms(outsider, case) == []
+    with pytest.raises(PermissionDeniedError):
+        case_transition(case=case, transition="start_assessment", actor=outsider, reason="r")
+
+    handler = staff(roles.CASE_HANDLER, teams=[team])
     case = case_factory(team=team, assignee=handler)
     assert "start_assessment" in available_transitions(case=case, user=handler)
     handler.is_active = False
