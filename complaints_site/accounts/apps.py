@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +9,13 @@ class SecureAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "complaints_site.accounts.admin_site.SecureAdminSite"
+
+
+class SignInLockoutsConfig(AxesAppConfig):
+    """django-axes under a name staff can read on the admin home (its own is "Axes")."""
+
+    default = False
+    verbose_name = _("Sign-in lockouts")
 
 
 class AccountsConfig(AppConfig):

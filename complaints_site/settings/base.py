@@ -128,7 +128,7 @@ INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
     "complaints_site.accounts.apps.SecureAdminConfig"
 )
 INSTALLED_APPS += [
-    "axes",
+    "complaints_site.accounts.apps.SignInLockoutsConfig",  # django-axes, with a readable name
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
