@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import translation
 
 from tests.factories.cases import make_case, make_staff, make_team
+from tests.support.imap import DOVECOT
 
 
 def pytest_sessionstart(session):
@@ -14,6 +15,19 @@ def pytest_sessionstart(session):
     engine = settings.DATABASES["default"]["ENGINE"]
     if os.environ.get("REQUIRE_POSTGRESQL") and "postgresql" not in engine:
         pytest.exit(f"REQUIRE_POSTGRESQL is set but the database engine is {engine}", returncode=3)
+    # CI (.ci/run) also provides Redis and Dovecot: there the tests that need them (the Celery
+    # worker, the bench smoke runs, IMAP polling) must run, never skip.
+    if os.environ.get("REQUIRE_POSTGRESQL"):
+        missing = [
+            need
+            for need, present in (
+                ("CELERY_BROKER_URL", os.environ.get("CELERY_BROKER_URL")),
+                ("dovecot", os.path.exists(DOVECOT)),
+            )
+            if not present
+        ]
+        if missing:
+            pytest.exit(f"REQUIRE_POSTGRESQL (CI) is set but {missing} is missing", returncode=3)
 
 
 def pytest_collection_modifyitems(config, items):
