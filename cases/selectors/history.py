@@ -53,15 +53,6 @@ class TimelineEntry:
     object_id: Any = None
     sort_id: int = 0
 
-    # The portal's template reads a status step as `status` at `at`.
-    @property
-    def status(self) -> str:
-        return self.title
-
-    @property
-    def at(self) -> dt.datetime:
-        return self.when
-
 
 def names_for(wanted: Mapping[type[Model], Iterable[Any]]) -> dict[tuple[type[Model], Any], str]:
     """Readable names for the people, teams and cases a diff mentions: one query per kind that

@@ -192,7 +192,7 @@ def test_case_page_shows_public_messages_timeline_and_notifications(alice_client
     page = response.content.decode()
     assert "Please send a screenshot." in page
     assert "SECRET internal note" not in page
-    assert [s.status for s in response.context["timeline"]] == [
+    assert [s.title for s in response.context["timeline"]] == [
         "Received",
         "Being reviewed",
         "Investigating",

@@ -25,6 +25,5 @@ def test_staff_auditor_and_customer_timelines_share_one_entry_type(team):
         assert all(isinstance(e, TimelineEntry) for e in entries)
     assert next(e.title for e in staff) == "Case opened"
     assert staff[-1].detail == "Received → Preliminary assessment · On it"
-    # The portal reads each step as `status` at `at`.
-    assert [step.status for step in customer] == ["Received", "Being reviewed"]
+    assert [step.title for step in customer] == ["Received", "Being reviewed"]
     assert customer[-1].at == customer[-1].when
