@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from cases import policies
@@ -165,7 +165,3 @@ def admin_urls(model_admin: Any) -> list:
         ),
         path("<int:object_id>/audit/", wrap(case_timeline_view), name="cases_case_audit"),
     ]
-
-
-def timeline_url(case: Case) -> str:
-    return reverse("admin:cases_case_audit", args=[case.pk])
