@@ -105,6 +105,110 @@ class ResponsibilityParty(models.TextChoices):
     UNDETERMINED = "undetermined", _("Undetermined")
 
 
+class OfferState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    REFUSED = "refused", _("Refused by an approver")
+    APPROVED = "approved", _("Approved, ready to send")
+    SENT = "sent", _("With the customer")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired unanswered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class OfferOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Complaint upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Complaint partly upheld")
+    NOT_UPHELD = "not_upheld", _("Complaint not upheld")
+
+
+class ActionKind(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    COMPENSATION = "compensation", _("Compensation")
+    UNFREEZE = "unfreeze", _("Account unfreeze")
+    REVERSE_TRANSACTION = "reverse_transaction", _("Transaction reversal")
+    VOUCHER = "voucher", _("Coupon or voucher")
+    SECURITY_ADVICE = "security_advice", _("Security advice")
+    TECHNICAL_SUPPORT = "technical_support", _("Technical support")
+    NO_ACTION = "no_action", _("No action (with an explanation)")
+
+
+# Carried out at the exchange through the gateway (`perform`); the others are told, not done.
+EXECUTED_ACTION_KINDS = frozenset(
+    {
+        ActionKind.REFUND,
+        ActionKind.COMPENSATION,
+        ActionKind.UNFREEZE,
+        ActionKind.REVERSE_TRANSACTION,
+        ActionKind.VOUCHER,
+    }
+)
+# Kinds that move money: an amount in an asset is required.
+MONEY_ACTION_KINDS = frozenset(
+    {ActionKind.REFUND, ActionKind.COMPENSATION, ActionKind.VOUCHER, ActionKind.REVERSE_TRANSACTION}
+)
+
+
+class ActionExecutionState(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    NOT_NEEDED = "not_needed", _("Nothing to carry out")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Sent to the exchange")
+    DONE = "done", _("Done")
+    NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ApproverCapacity(models.TextChoices):
+    TEAM_LEAD = "team_lead", _("Team lead")
+    COMPLIANCE = "compliance", _("Compliance officer")
+
+
+class AttemptOutcome(models.TextChoices):
+    STARTED = "started", _("No answer recorded")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused by the exchange")
+    UNAVAILABLE = "unavailable", _("Exchange unavailable")
+    ERROR = "error", _("Error")
+
+
+class DecisionChannel(models.TextChoices):
+    PORTAL = "portal", _("Customer portal")
+    API = "api", _("API")
+    EMAIL_LINK = "email_link", _("Link in the email")
+    STAFF = "staff", _("Recorded by staff")
+    EXPIRY = "expiry", _("Deadline passed")
+
+
+class ProcessReason(models.TextChoices):
+    QUICK = "quick", _("Handled quickly")
+    SLOW = "slow", _("Took too long")
+    KEPT_INFORMED = "kept_informed", _("Kept me informed")
+    NOT_INFORMED = "not_informed", _("I did not know what was happening")
+    HELPFUL_STAFF = "helpful_staff", _("Helpful staff")
+    UNHELPFUL_STAFF = "unhelpful_staff", _("Unhelpful staff")
+    EASY = "easy", _("Easy to complain")
+    HARD = "hard", _("Hard to complain")
+
+
+class OutcomeReason(models.TextChoices):
+    FAIR = "fair", _("Fair decision")
+    UNFAIR = "unfair", _("Unfair decision")
+    WELL_EXPLAINED = "well_explained", _("Well explained")
+    NOT_EXPLAINED = "not_explained", _("Not explained")
+    AMOUNT_RIGHT = "amount_right", _("The amount was right")
+    AMOUNT_LOW = "amount_low", _("The amount was too low")
+    PROBLEM_FIXED = "problem_fixed", _("My problem is fixed")
+    PROBLEM_REMAINS = "problem_remains", _("My problem remains")
+
+
 # Every case event type begins with this when it records a transition (`case.transition.<name>`).
 TRANSITION_EVENT_PREFIX = "case.transition."
 
@@ -141,6 +245,20 @@ class CaseEventType(models.TextChoices):
     CONSULTATION_LAPSED = "consultation.lapsed", _("Consultation lapsed")
     CONSULTATION_OVERDUE = "consultation.overdue", _("Consultation overdue")
     EMAIL_RAW_DOWNLOADED = "email.raw_downloaded", _("Raw email downloaded")
+    OFFER_DRAFTED = "offer.drafted", _("Offer drafted")
+    OFFER_EDITED = "offer.edited", _("Offer changed")
+    OFFER_SUBMITTED = "offer.submitted", _("Offer submitted for approval")
+    OFFER_APPROVED = "offer.approved", _("Offer approved")
+    OFFER_REFUSED = "offer.refused", _("Offer refused by an approver")
+    OFFER_DISCARDED = "offer.discarded", _("Offer discarded")
+    OFFER_EXPIRED = "offer.expired", _("Offer expired unanswered")
+    OFFER_LINK_REFUSED = "offer.link_refused", _("Offer link refused")
+    ACTION_DONE = "execution.action_done", _("Action carried out")
+    ACTION_NEEDS_ATTENTION = "execution.needs_attention", _("Action needs attention")
+    ACTION_RETRIED = "execution.retried", _("Action retried")
+    ACTION_CANCELLED = "execution.cancelled", _("Action cancelled")
+    SURVEY_SENT = "survey.sent", _("Satisfaction survey sent")
+    SURVEY_ANSWERED = "survey.answered", _("Satisfaction survey answered")
     # One per transition of the lifecycle (`cases.services.lifecycle.TRANSITIONS`, whose
     # labels these repeat).
     TRANSITION_START_ASSESSMENT = "case.transition.start_assessment", _("Start assessment")
@@ -155,7 +273,10 @@ class CaseEventType(models.TextChoices):
         "case.transition.determine_responsibility",
         _("Record responsibility finding"),
     )
-    TRANSITION_PROPOSE_RESOLUTION = "case.transition.propose_resolution", _("Propose resolution")
+    TRANSITION_PROPOSE_RESOLUTION = (
+        "case.transition.propose_resolution",
+        _("Offer sent to the customer"),
+    )
     TRANSITION_RECORD_ACCEPTANCE = (
         "case.transition.record_acceptance",
         _("Customer accepted the proposal"),

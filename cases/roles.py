@@ -40,7 +40,17 @@ _READ_HISTORY = [
     "cases.view_historicalnotification",
     "cases.view_historicalcustomerprofile",
     "cases.view_historicalconsultation",
+    "cases.view_historicalasset",
+    "cases.view_historicalresolutionoffer",
+    "cases.view_historicalofferaction",
+    "cases.view_historicalexecutionattempt",
+    "cases.view_historicalsurvey",
+    "cases.view_offerapproval",
+    "cases.view_finalresponseletter",
 ]
+
+# Maker-checker: approving offers by their value (`RESOLUTION_APPROVAL_TIERS`).
+_APPROVING = ["cases.approve_resolution", "cases.view_approval_queue"]
 
 # Sign-in security (complaints_site/accounts): resets of second factors and lockouts, failed
 # and successful sign-ins. Lifting a lockout or resetting a factor is for superusers.
@@ -79,12 +89,14 @@ ROLES: dict[str, list[str]] = {
         "cases.answer_consultation",
         # Identity documents: the lead decides account-takeover cases that turn on them.
         "cases.view_sensitive_evidence",
+        *_APPROVING,
     ],
-    APPROVER: ["cases.approve_resolution"],
+    APPROVER: [*_APPROVING],
     COMPLIANCE_OFFICER: [
         "cases.view_all_cases",
         "cases.answer_consultation",
         "cases.view_sensitive_evidence",
+        *_APPROVING,
         *_READ_STAFF,
         *_READ_HISTORY,
         *_READ_MAIL,

@@ -10,9 +10,15 @@ from django.utils import timezone
 from cases.services.consultations import consultation_lead_notice_send
 from cases.services.consultations import consultations_flag_overdue as _flag_overdue
 from cases.services.evidence import evidence_rescan_held as _rescan_held
+from cases.services.execution import action_execute as _action_execute
+from cases.services.execution import execution_start as _execution_start
+from cases.services.execution import execution_sweep as _execution_sweep
+from cases.services.execution import retry_delay
+from cases.services.followup import follow_up_close_sweep as _follow_up_close_sweep
 from cases.services.info_requests import info_requests_sweep as _sweep
 from cases.services.notifications import notification_deliver as _deliver
 from cases.services.notifications import notifications_due_ids
+from cases.services.offers import offers_expire_sweep as _offers_expire_sweep
 from cases.services.quality import quality_review_sample
 from cases.services.recusal import recusal_lead_notice_send
 from complaints_site.common.actors import SystemActor
@@ -71,3 +77,46 @@ def consultation_notify_lead(consultation_id: int) -> bool:
 def evidence_rescan_held() -> dict[str, int]:
     """Scan the mail attachments held while the malware scanner was down (beat)."""
     return _rescan_held()
+
+
+@shared_task(name="cases.tasks.execution_start", acks_late=True, ignore_result=True)
+def execution_start(case_id: int) -> str:
+    """After an acceptance commits: queue the offer's actions (idempotent by the case state)."""
+    return _execution_start(case_id=case_id)
+
+
+@shared_task(
+    name="cases.tasks.action_execute",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=None,
+)
+def action_execute(self, action_id: int) -> str:
+    """One attempt at one action at the exchange; an unanswered call is retried with backoff
+    (the service counts the attempts and stops at EXECUTION_MAX_ATTEMPTS). A worker killed at
+    any point leaves the message unacknowledged: it is delivered again, and the repeat asks the
+    exchange with the same key."""
+    outcome = _action_execute(action_id=action_id)
+    if outcome == "retry":
+        raise self.retry(countdown=retry_delay(action_id=action_id))
+    return outcome
+
+
+@shared_task(name="cases.tasks.execution_sweep", ignore_result=True)
+def execution_sweep() -> dict[str, int]:
+    """Periodic: queue again the actions and acceptances a lost message or worker left."""
+    return _execution_sweep()
+
+
+@shared_task(name="cases.tasks.offers_expire_sweep", ignore_result=True)
+def offers_expire_sweep() -> int:
+    """Periodic: hand back to the handler the offers the customer left unanswered."""
+    return _offers_expire_sweep()
+
+
+@shared_task(name="cases.tasks.follow_up_close_sweep", ignore_result=True)
+def follow_up_close_sweep() -> int:
+    """Periodic: close the resolved cases whose reopening window has passed."""
+    return _follow_up_close_sweep()

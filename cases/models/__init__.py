@@ -10,6 +10,7 @@ from cases.models.correspondence import (
 from cases.models.customers import CustomerProfile
 from cases.models.events import CaseEvent
 from cases.models.evidence import Evidence, EvidenceKind, Relevance, ScanStatus
+from cases.models.followup import FinalResponseLetter, Survey
 from cases.models.intake import ApiToken, IdempotencyKey
 from cases.models.investigation import (
     Consultation,
@@ -28,11 +29,21 @@ from cases.models.recusal import (
     ParticipantRole,
     RecusalCheck,
 )
+from cases.models.resolution import (
+    Asset,
+    AssetKind,
+    ExecutionAttempt,
+    OfferAction,
+    OfferApproval,
+    ResolutionOffer,
+)
 from cases.models.routing import RoutingRule
 from cases.models.staff import StaffProfile, Team, TeamMembership
 
 __all__ = [
     "ApiToken",
+    "Asset",
+    "AssetKind",
     "Case",
     "CaseEvent",
     "CaseGroupObjectPermission",
@@ -50,22 +61,28 @@ __all__ = [
     "Evidence",
     "EvidenceAnnotation",
     "EvidenceKind",
+    "ExecutionAttempt",
+    "FinalResponseLetter",
     "IdempotencyKey",
     "Message",
     "MessageDirection",
     "Notification",
     "NotificationChannel",
     "NotificationStatus",
+    "OfferAction",
+    "OfferApproval",
     "ParticipantRole",
     "QualityReview",
     "RecusalCheck",
     "ReferenceCounter",
     "Relevance",
+    "ResolutionOffer",
     "ReviewStatus",
     "RoutingRule",
     "ScanStatus",
     "Snapshot",
     "StaffProfile",
+    "Survey",
     "Team",
     "TeamMembership",
 ]

@@ -72,9 +72,30 @@ def has_info_request(case: Case) -> bool:
     return bool(case.info_request.strip())
 
 
-@condition(_("Describe the proposed resolution."))
-def has_resolution_summary(case: Case) -> bool:
-    return bool(case.resolution_summary.strip())
+@condition(_("The offer must be approved as its amount requires before it is sent."))
+def has_approved_offer(case: Case) -> bool:
+    from cases.enums import OfferState
+
+    return case.offers.filter(state=OfferState.APPROVED).exists()
+
+
+@condition(_("Every action of the accepted offer must be carried out or cancelled first."))
+def execution_settled(case: Case) -> bool:
+    from cases.enums import ActionExecutionState as X
+    from cases.enums import OfferState
+
+    open_states = [X.NOT_STARTED, X.QUEUED, X.RUNNING, X.NEEDS_ATTENTION]
+    accepted = case.offers.filter(state=OfferState.ACCEPTED)
+    return (
+        accepted.exists() and not accepted.filter(actions__execution_state__in=open_states).exists()
+    )
+
+
+@condition(_("The user may still reopen the case: close it after the follow-up window."))
+def follow_up_over(case: Case) -> bool:
+    if case.state != S.RESOLVED:
+        return True
+    return bool(case.resolved_at and timezone.now() > case.resolved_at + settings.REOPEN_WINDOW)
 
 
 @condition(_("Write the final response to the user."))
@@ -194,7 +215,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     info_request = models.TextField(_("information requested"), blank=True)
     # When the customer was reminded of an unanswered request (once per request).
     info_reminder_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # The summary of the offer last sent (the offer itself is `offers`, versioned).
     resolution_summary = models.TextField(_("proposed resolution"), blank=True)
+    # Found to be fraud or abuse by the complainant: no satisfaction survey is sent.
+    fraud_or_abuse = models.BooleanField(_("fraud or abuse by the complainant"), default=False)
     final_response_text = models.TextField(_("final response"), blank=True)
 
     # Clocks. All UTC. Due dates are computed at intake and on a priority change.
@@ -343,10 +367,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[S.RESPONSIBILITY_DETERMINED, S.PROPOSAL_REJECTED],
         target=S.RESOLUTION_PROPOSED,
         permission=may("propose_resolution"),
-        conditions=[has_resolution_summary],
+        conditions=[has_approved_offer],
     )
     def propose_resolution(self) -> None:
-        """Put a resolution (or a revised one) to the user."""
+        """Put an approved offer (or a revised one) to the user."""
 
     @transition(
         field=state,
@@ -382,6 +406,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=S.EXECUTING,
         target=S.RESOLVED,
         permission=may("execute_resolution"),
+        conditions=[execution_settled],
     )
     def complete_execution(self) -> None:
         """Every action has been carried out; the follow-up starts."""
@@ -437,6 +462,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         source=[S.RESOLVED, S.FINAL_RESPONSE, S.IN_ARBITRATION],
         target=S.CLOSED,
         permission=may("close_case"),
+        conditions=[follow_up_over],
     )
     def close(self) -> None:
         """Nothing more to do."""

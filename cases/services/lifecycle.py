@@ -25,7 +25,9 @@ from cases.services.recusal import staff_write_check
 from cases.services.transition_effects import (
     TransitionEffect,
     after_close_unanswered,
+    after_propose_resolution,
     after_request_info,
+    after_withdraw,
 )
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import (
@@ -47,6 +49,10 @@ class TransitionSpec:
     effect: TransitionEffect | None = None
     # Inputs that must be given every time the transition runs (never reused from last time).
     fresh_inputs: tuple[str, ...] = ()
+    # Taken only through its own service, which prepares what it needs (an approved offer, the
+    # customer's recorded answer, the actions carried out, the letter): not a button, and
+    # `case_transition` refuses it unless that service calls (`by_service=True`).
+    service: str = ""
 
 
 TRANSITIONS: dict[str, TransitionSpec] = {
@@ -66,13 +72,28 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         _("Record responsibility finding"),
         ("responsibility", "responsibility_rationale", "responsibility_evidence"),
     ),
-    "propose_resolution": TransitionSpec(_("Propose resolution"), ("resolution_summary",)),
-    "record_acceptance": TransitionSpec(_("Customer accepted the proposal")),
-    "record_rejection": TransitionSpec(_("Customer rejected the proposal")),
-    "start_execution": TransitionSpec(_("Start execution")),
-    "complete_execution": TransitionSpec(_("Execution complete")),
+    "propose_resolution": TransitionSpec(
+        _("Offer sent to the customer"),
+        effect=after_propose_resolution,
+        service="cases.services.offers.offer_send",
+    ),
+    "record_acceptance": TransitionSpec(
+        _("Customer accepted the proposal"), service="cases.services.offers.offer_decide"
+    ),
+    "record_rejection": TransitionSpec(
+        _("Customer rejected the proposal"), service="cases.services.offers.offer_decide"
+    ),
+    "start_execution": TransitionSpec(
+        _("Start execution"), service="cases.services.execution.execution_start"
+    ),
+    "complete_execution": TransitionSpec(
+        _("Execution complete"), service="cases.services.execution.execution_settle"
+    ),
     "issue_final_response": TransitionSpec(
-        _("Issue final response"), ("final_response_text",), dangerous=True
+        _("Issue final response"),
+        ("final_response_text",),
+        dangerous=True,
+        service="cases.services.letters.letter_issue",
     ),
     "refer_to_arbitration": TransitionSpec(_("Refer to arbitration")),
     "reopen": TransitionSpec(_("Reopen")),
@@ -83,7 +104,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         dangerous=True,
         effect=after_close_unanswered,
     ),
-    "withdraw": TransitionSpec(_("Customer withdrew the complaint"), dangerous=True),
+    "withdraw": TransitionSpec(
+        _("Customer withdrew the complaint"), dangerous=True, effect=after_withdraw
+    ),
 }
 
 
@@ -164,8 +187,13 @@ def _available(case: Case, name: str, user: Any) -> bool:
 
 
 def available_transitions(*, case: Case, user: Any) -> list[str]:
-    """The transitions this user may run on this case now, in lifecycle order."""
-    return [name for name in TRANSITIONS if _available(case, name, user)]
+    """The transitions this user may run on this case now as buttons, in lifecycle order
+    (those taken through their own service have their own forms)."""
+    return [
+        name
+        for name in TRANSITIONS
+        if not TRANSITIONS[name].service and _available(case, name, user)
+    ]
 
 
 def _precheck(case: Case, transition: str, actor: Actor, expected_state: str | None) -> None:
@@ -196,6 +224,7 @@ def case_transition(
     actor: Actor,
     reason: str,
     expected_state: str | None = None,
+    by_service: bool = False,
     **data: Any,
 ) -> Case:
     """Run `transition` on `case` for `actor`, with a reason and the transition's inputs.
@@ -203,6 +232,9 @@ def case_transition(
     `expected_state` is the state the actor saw; if it moved meanwhile the call is a conflict.
     A SystemActor (a task, the intake of a customer's reply) is trusted code and skips the
     staff permission check, not the state and condition checks.
+
+    A transition with a `service` (TRANSITIONS) runs only when that service calls, with
+    `by_service=True`; anyone else gets an ApplicationError naming where it is done.
 
     Raises ApplicationError (bad input, unmet condition), PermissionDeniedError (the actor may
     not run it) or ConflictError (not possible in the current state, or someone acted first).
@@ -245,6 +277,12 @@ def case_transition(
                     _("'%(t)s' is not possible while the case is '%(state)s'.")
                     % {"t": TRANSITIONS[transition].label, "state": CaseState(from_state).label},
                     extra={"state": from_state},
+                )
+            if TRANSITIONS[transition].service and not by_service:
+                raise ApplicationError(
+                    _("'%(t)s' is done through its own page, not as a button.")
+                    % {"t": TRANSITIONS[transition].label},
+                    extra={"service": TRANSITIONS[transition].service},
                 )
             for field, value in inputs.items():
                 setattr(locked, field, value)

@@ -45,6 +45,12 @@ KINDS = {
     "case.info_requested",
     "case.info_reminder",
     "case.closed_unanswered",
+    # Steps 5 to 7 (docs/resolution.md).
+    "case.offer_sent",
+    "case.offer_expired",
+    "case.resolved",
+    "case.survey",
+    "case.final_response",
 }
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from cases.enums import CaseEventType
-from cases.models import Case
+from cases.enums import EXECUTED_ACTION_KINDS, CaseEventType, OfferState
+from cases.models import Case, ResolutionOffer
 from cases.services.messages import message_write_staff
 from cases.services.notifications import notification_queue
 from complaints_site.common.actors import Actor
+from complaints_site.common.history import stamp
 
 
 class TransitionEffect(Protocol):
@@ -47,3 +48,55 @@ def after_close_unanswered(
         actor=actor,
         context={"question": case.info_request[:4000]},
     )
+
+
+def action_idempotency_key(*, reference: str, version: int, position: int) -> str:
+    """The key the exchange performs an action once by: the case, the offer version, the
+    action. Derived, so every retry of every worker sends the same one."""
+    return f"{reference}:v{version}:a{position}"
+
+
+def after_propose_resolution(
+    *, case: Case, actor: Actor, from_state: str, inputs: dict[str, Any]
+) -> None:
+    """Send the approved offer: its terms freeze (and every action that the exchange carries
+    out gets its idempotency key now), the deadline starts, the customer is told by email and
+    in the portal."""
+    offer = ResolutionOffer.objects.select_for_update().get(case=case, state=OfferState.APPROVED)
+    offer.send()
+    stamp(offer, actor=actor, reason=f"Offer v{offer.version} sent to the customer")
+    offer.save()
+    for action in offer.actions.all():
+        action.frozen = True
+        if action.kind in EXECUTED_ACTION_KINDS:
+            action.idempotency_key = action_idempotency_key(
+                reference=case.reference, version=offer.version, position=action.position
+            )
+        stamp(action, actor=actor, reason=f"Offer v{offer.version} sent")
+        action.save()
+    case.resolution_summary = offer.summary
+    notification_queue(
+        case=case,
+        kind="case.offer_sent",
+        cause=f"offer-{offer.pk}-sent",
+        actor=actor,
+        context={"offer_id": offer.pk, "version": offer.version},
+    )
+
+
+def after_withdraw(*, case: Case, actor: Actor, from_state: str, inputs: dict[str, Any]) -> None:
+    """The customer withdrew the complaint: an offer with them is withdrawn, one being
+    prepared is dropped."""
+    for offer in ResolutionOffer.objects.select_for_update().filter(
+        case=case,
+        state__in=[
+            OfferState.DRAFT,
+            OfferState.AWAITING_APPROVAL,
+            OfferState.REFUSED,
+            OfferState.APPROVED,
+            OfferState.SENT,
+        ],
+    ):
+        offer.withdraw() if offer.state == OfferState.SENT else offer.discard()
+        stamp(offer, actor=actor, reason="The customer withdrew the complaint")
+        offer.save()

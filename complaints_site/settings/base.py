@@ -303,6 +303,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "common.audit_verify",
         "schedule": env.int("AUDIT_VERIFY_SECONDS", default=3600),
     },
+    "offers-expire": {
+        "task": "cases.tasks.offers_expire_sweep",
+        "schedule": env.int("OFFER_SWEEP_SECONDS", default=900),
+    },
+    "execution-stale": {
+        "task": "cases.tasks.execution_sweep",
+        "schedule": env.int("EXECUTION_SWEEP_SECONDS", default=120),
+    },
+    "follow-up-close": {
+        "task": "cases.tasks.follow_up_close_sweep",
+        "schedule": env.int("FOLLOW_UP_SWEEP_SECONDS", default=3600),
+    },
     "info-requests": {
         "task": "cases.tasks.info_requests_sweep",
         "schedule": env.int("INFO_REQUEST_SWEEP_SECONDS", default=900),
@@ -397,8 +409,39 @@ SLA_TARGETS = {
 SLA_RISK_HOURS = env.int("SLA_RISK_HOURS", default=4)
 # Final-response deadline (UK FCA DISP 1.6: eight weeks), after which arbitration is open.
 FINAL_RESPONSE_DEADLINE = timedelta(days=env.int("FINAL_RESPONSE_DEADLINE_DAYS", default=56))
-# How long after resolution the user may still reopen a case.
-REOPEN_WINDOW = timedelta(days=env.int("REOPEN_WINDOW_DAYS", default=30))
+# How long after resolution the user may still reopen a case; after it a sweep closes it.
+REOPEN_WINDOW = timedelta(days=env.int("REOPEN_WINDOW_DAYS", default=14))
+
+# Resolution, approval and execution (docs/resolution.md).
+# How long the user has to answer an offer before the expiry sweep hands it back.
+OFFER_VALID_FOR = timedelta(days=env.int("OFFER_VALID_DAYS", default=14))
+# Approval tiers by the offer's value in USD, highest first: above `above`, `approvals`
+# different approvers (never the proposer, never recused), among them one of each `roles`
+# ("team_lead", "compliance"). Below every tier an offer needs no approval.
+RESOLUTION_APPROVAL_TIERS = env.json(
+    "RESOLUTION_APPROVAL_TIERS",
+    default=[
+        {"name": "board", "above": "100000", "approvals": 3, "roles": ["team_lead", "compliance"]},
+        {"name": "senior", "above": "10000", "approvals": 2, "roles": ["team_lead"]},
+        {"name": "standard", "above": "1000", "approvals": 1, "roles": []},
+    ],
+)
+# A USD price older than this is not used to value an offer (the gateway's `prices`).
+USD_PRICE_MAX_AGE = timedelta(hours=env.int("USD_PRICE_MAX_AGE_HOURS", default=24))
+# Similar closed cases shown while proposing (same category and finding, nearest amounts).
+PRECEDENT_COUNT = env.int("PRECEDENT_COUNT", default=5)
+# Carrying out actions at the exchange: attempts in all, and the first retry's delay (doubled
+# each time, with jitter). A queued or running action untouched this long is queued again by
+# the sweep (a message lost with the broker, a worker killed).
+EXECUTION_MAX_ATTEMPTS = env.int("EXECUTION_MAX_ATTEMPTS", default=6)
+EXECUTION_RETRY_SECONDS = env.int("EXECUTION_RETRY_SECONDS", default=5)
+EXECUTION_STALE_AFTER = timedelta(seconds=env.int("EXECUTION_STALE_SECONDS", default=600))
+# The final response letter: how long the user has to refer the dispute to arbitration.
+ARBITRATION_REFERRAL_MONTHS = env.int("ARBITRATION_REFERRAL_MONTHS", default=6)
+# The satisfaction survey's link works once within this window after resolution.
+SURVEY_WINDOW = timedelta(days=env.int("SURVEY_WINDOW_DAYS", default=28))
+# Signed links in offer and survey emails (never a sign-in).
+CUSTOMER_LINK_MAX_AGE = timedelta(days=env.int("CUSTOMER_LINK_MAX_AGE_DAYS", default=30))
 
 # Investigation (docs/investigation.md). A request for information is followed by a reminder
 # after INFO_REQUEST_REMINDER_DAYS of silence and closes the case with notice after

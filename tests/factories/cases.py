@@ -68,9 +68,14 @@ def make_case(*, team=None, assignee=None, state_path=(), **overrides):
         case = case_assign(
             case=case, actor=SYSTEM, reason="test setup", team=team, assignee=assignee
         )
+    from tests.support.lifecycle import SERVICE_STEPS, run_step
+
     for step in state_path:
         name, inputs = (step, {}) if isinstance(step, str) else step
         inputs = _default_inputs(name, case, inputs)
+        if name in SERVICE_STEPS:
+            case = run_step(case, name, inputs, SYSTEM)
+            continue
         case = case_transition(
             case=case, transition=name, actor=SYSTEM, reason=f"test {name}", **inputs
         )

@@ -1,13 +1,16 @@
 """Every legal transition works and leaves one history row and one event; every illegal one is
 refused and changes nothing; permissions per role; the protected field."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 from guardian.shortcuts import get_perms
 
 from cases import roles
 from cases.enums import CaseState
-from cases.models import CaseEvent
+from cases.models import Case, CaseEvent
 from cases.models.case import lifecycle_edges
 from cases.services.assignment import case_assign
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
@@ -17,7 +20,7 @@ from complaints_site.common.exceptions import (
     PermissionDeniedError,
 )
 from tests.factories.cases import SYSTEM
-from tests.support.lifecycle import inputs_for, path_to
+from tests.support.lifecycle import SERVICE_STEPS, inputs_for, path_to, run_step
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +45,13 @@ def test_legal_transition(case_factory, team, staff, source, target, name):
     assert case.state == source
     actor = staff(None, superuser=True, username="root")
     inputs = inputs_for(name, case)
+    if name in SERVICE_STEPS:
+        _service_transition(case, name, source, target, actor, inputs)
+        return
+    if (source, name) == (CaseState.RESOLVED, "close"):
+        # Test setup: the reopening window has passed (the condition is tested on its own).
+        Case.objects.filter(pk=case.pk).update(resolved_at=timezone.now() - timedelta(days=60))
+        case.refresh_from_db()
     history_before, events_before = _counts(case)
 
     case = case_transition(
@@ -66,6 +76,23 @@ def test_legal_transition(case_factory, team, staff, source, target, name):
         target,
         actor,
     )
+
+
+def _service_transition(case, name, source, target, actor, inputs):
+    """A transition taken through its own service: refused as a button, then run the way the
+    product runs it, leaving its one transition event."""
+    with pytest.raises(ApplicationError, match="its own page"):
+        case_transition(case=case, transition=name, actor=actor, reason="button", **inputs)
+    case.refresh_from_db()
+    assert case.state == source
+    case = run_step(case, name, inputs, actor)
+    event = CaseEvent.objects.filter(case=case, type=f"case.transition.{name}").latest("id")
+    assert (event.from_state, event.to_state) == (source, target)
+    if name not in ("start_execution",):
+        assert case.state == target
+    else:
+        # Nothing left to carry out (advice only) resolves at once; a refund waits.
+        assert case.state in (target, CaseState.RESOLVED)
 
 
 @pytest.mark.parametrize("state", CaseState.values)
@@ -231,7 +258,15 @@ def test_permissions_per_role(case_factory, team, staff, name):
         case = case_factory(team=team, state_path=path_to(source, via=target))
         user = staff(role, teams=[team])
         history_before = case.history.count()
-        if role in MAY_RUN[name]:
+        if role in MAY_RUN[name] and name in SERVICE_STEPS:
+            # Permitted, but taken through its own service: never a button.
+            assert name not in available_transitions(case=case, user=user)
+            with pytest.raises(ApplicationError, match="its own page"):
+                case_transition(
+                    case=case, transition=name, actor=user, reason="r", **inputs_for(name, case)
+                )
+            assert case.history.count() == history_before
+        elif role in MAY_RUN[name]:
             assert name in available_transitions(case=case, user=user)
             case = case_transition(
                 case=case, transition=name, actor=user, reason="r", **inputs_for(name, case)

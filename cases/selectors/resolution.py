@@ -1,0 +1,156 @@
+"""Reads for steps 5 and 6: the precedents a handler sees while proposing, an offer with all
+it needs on one page, the approver's queue and the execution attention queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Abs
+
+from cases.enums import ActionExecutionState, ActionKind, CaseState, OfferState
+from cases.lib.money import amount_display
+from cases.models import Case, OfferAction, OfferApproval, ResolutionOffer
+from cases.policies.approvals import may_approve_offers
+
+
+@dataclass(frozen=True)
+class Precedent:
+    reference: str
+    usd_total: Decimal
+    outcome: str
+    actions: str
+    resolved_at: str
+
+    def as_json(self) -> dict[str, str]:
+        return {
+            "reference": self.reference,
+            "usd_total": format(self.usd_total, "f"),
+            "outcome": self.outcome,
+            "actions": self.actions,
+            "resolved_at": self.resolved_at,
+        }
+
+
+def action_phrase(action: OfferAction) -> str:
+    """ "Refund 0.0125 BTC" / "Account unfreeze": the action as people read it."""
+    label = str(ActionKind(action.kind).label)
+    if action.amount is not None and action.asset is not None:
+        amount = amount_display(action.amount, decimals=action.asset.decimals)
+        return f"{label} {amount} {action.asset.code}"
+    return label
+
+
+def precedents_for(*, case: Case, usd_total: Decimal, limit: int | None = None) -> list[Precedent]:
+    """Similar earlier cases and what they received: resolved or closed cases of the same
+    category and responsibility finding whose offer was accepted, the nearest in dollar value
+    first. Excludes the case itself. One query for the offers and one for their actions."""
+    limit = limit or settings.PRECEDENT_COUNT
+    offers = (
+        ResolutionOffer.objects.filter(
+            state=OfferState.ACCEPTED,
+            case__category=case.category,
+            case__responsibility=case.responsibility,
+            case__state__in=[CaseState.RESOLVED, CaseState.CLOSED],
+        )
+        .exclude(case_id=case.pk)
+        .select_related("case")
+        .prefetch_related(Prefetch("actions", queryset=OfferAction.objects.select_related("asset")))
+        .annotate(distance=Abs(F("usd_total") - Value(usd_total)))
+        .order_by("distance", "-decided_at")[:limit]
+    )
+    found = []
+    for offer in offers:
+        found.append(
+            Precedent(
+                reference=offer.case.reference,
+                usd_total=offer.usd_total,
+                outcome=offer.outcome,
+                actions="; ".join(action_phrase(a) for a in offer.actions.all()),
+                resolved_at=(offer.case.resolved_at or offer.decided_at).date().isoformat()
+                if (offer.case.resolved_at or offer.decided_at)
+                else "",
+            )
+        )
+    return found
+
+
+def departs_from(precedents: list[dict[str, str]] | list[Precedent], usd_total: Decimal) -> bool:
+    """An offer departs from earlier decisions when none is comparable or its value lies
+    outside theirs."""
+    values = [
+        Decimal(p.usd_total if isinstance(p, Precedent) else p["usd_total"]) for p in precedents
+    ]
+    if not values:
+        return True
+    return not (min(values) <= usd_total <= max(values))
+
+
+def offers_of_case(*, case: Case) -> QuerySet[ResolutionOffer]:
+    """Every version of the case's offer with its actions, their attempts and the approvals,
+    for the case page (four queries whatever the count)."""
+    return (
+        ResolutionOffer.objects.filter(case=case)
+        .select_related("proposer", "decision_recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=OfferAction.objects.select_related("asset").prefetch_related(
+                    "attempts_log"
+                ),
+            ),
+            Prefetch("approvals", queryset=OfferApproval.objects.select_related("approver")),
+        )
+        .order_by("-version")
+    )
+
+
+def offer_current(*, case: Case) -> ResolutionOffer | None:
+    """The case's latest offer (any state), or None."""
+    return ResolutionOffer.objects.filter(case=case).order_by("-version").first()
+
+
+def offers_awaiting_approval_for(*, user: Any) -> QuerySet[ResolutionOffer]:
+    """The approver's queue: offers awaiting approval that this person did not propose and has
+    not yet answered in the current round, oldest first."""
+    if not may_approve_offers(user):
+        return ResolutionOffer.objects.none()
+    answered = OfferApproval.objects.filter(
+        offer=OuterRef("pk"), round=OuterRef("approval_round"), approver=user
+    )
+    return (
+        ResolutionOffer.objects.filter(state=OfferState.AWAITING_APPROVAL)
+        .exclude(proposer=user)
+        .annotate(answered=Exists(answered))
+        .filter(answered=False)
+        .select_related("case", "proposer", "case__team")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def actions_needing_attention_for(*, user: Any) -> QuerySet[OfferAction]:
+    """Actions the exchange refused or that ran out of retries, oldest first: all of them for
+    case-wide readers and superusers, else those of the teams the person leads."""
+    rows = (
+        OfferAction.objects.filter(execution_state=ActionExecutionState.NEEDS_ATTENTION)
+        .select_related("offer__case", "offer__case__team", "offer__case__assignee", "asset")
+        .order_by("updated_at", "pk")
+    )
+    if user.is_superuser or user.has_perm("cases.view_all_cases"):
+        return rows
+    return rows.filter(Q(offer__case__team__lead=user))
+
+
+__all__ = [
+    "Precedent",
+    "action_phrase",
+    "actions_needing_attention_for",
+    "departs_from",
+    "offer_current",
+    "offers_awaiting_approval_for",
+    "offers_of_case",
+    "precedents_for",
+]
