@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin import audit as audit_views
-from cases.admin import case_views, investigation
+from cases.admin import case_views, investigation, letters
 from cases.admin.forms import CaseChangeForm, TransitionForm
 from cases.admin.mixins import CaseInlineMixin
 from cases.admin.paginator import CappedCountPaginator
@@ -313,6 +313,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             ),
             *audit_views.admin_urls(self),
             *investigation.admin_urls(self),
+            *letters.admin_urls(self),
             *super().get_urls(),
         ]
 
@@ -337,6 +338,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             extra_context.update(
                 investigation.investigation_context(request=request, case=case, evidence=evidence)
             )
+            extra_context.update(letters.letter_context(request=request, case=case))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 OFFER = "offer"
@@ -50,10 +51,16 @@ def _salt(purpose: str) -> str:
 
 
 def customer_identity(case: Any) -> str:
-    """Who the link is for: the portal user when there is one, else the email it went to."""
+    """Who the link is for: the portal user when there is one, else the email it went to.
+
+    The token is signed, not encrypted (anyone can read its payload), and it travels in a URL:
+    the address is named by a keyed hash, never written out (no personal data in URLs)."""
     if case.customer_id:
         return f"user:{case.customer_id}"
-    return f"email:{case.complainant_email.lower()}"
+    digest = salted_hmac(
+        "cases.customer-link.email", case.complainant_email.strip().lower(), algorithm="sha256"
+    ).hexdigest()
+    return f"email:{digest[:32]}"
 
 
 def link_token(*, purpose: str, case: Any, object_id: int, version: int = 0) -> str:

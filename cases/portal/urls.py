@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.portal import views
+from cases.portal import followup, views
 
 app_name = "portal"
 urlpatterns = [
@@ -18,4 +18,9 @@ urlpatterns = [
         views.evidence_download,
         name="evidence_download",
     ),
+    path("cases/<str:reference>/letter/", followup.letter_page, name="letter"),
+    path("cases/<str:reference>/letter/pdf/", followup.letter_pdf, name="letter_pdf"),
+    path("cases/<str:reference>/reopen/", followup.case_reopen, name="case_reopen"),
+    path("surveys/<str:token>/", followup.survey_page, name="survey"),
+    path("surveys/<str:token>/reopen/", followup.survey_reopen, name="survey_reopen"),
 ]

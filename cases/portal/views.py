@@ -4,17 +4,13 @@ read, services write. Anything not the user's own is 404, whatever the URL."""
 from __future__ import annotations
 
 import uuid
-from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -24,6 +20,8 @@ from cases.enums import Channel, Locale
 from cases.lib.redaction import LABELS
 from cases.models import Case, EvidenceKind, IdempotencyKey
 from cases.policies.clients import is_portal_customer
+from cases.portal.auth import portal_user_required
+from cases.portal.followup import followup_context
 from cases.portal.forms import (
     ComplaintForm,
     EvidenceForm,
@@ -58,20 +56,6 @@ PAGE_SIZE = 20
 # Form tokens handed out and not yet used, per session; old ones fall off the end.
 _TOKENS = "portal_form_tokens"
 _MAX_TOKENS = 20
-
-
-def portal_user_required(view):
-    """Anonymous -> sign-in page; staff or users without a customer profile -> 403 page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if not is_portal_customer(request.user):
-            return render(request, "cases/portal/not_customer.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _own_case(request: HttpRequest, reference: str) -> Case:
@@ -236,6 +220,7 @@ def _case_page(
         "evidence_form": EvidenceForm(),
         "max_file_mb": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024),
     }
+    context.update(followup_context(case=case))
     return render(request, "cases/portal/case_detail.html", context, status=status)
 
 

@@ -98,7 +98,6 @@ def run_step(case, name, inputs, actor):
     """Run one service-taken transition the way the product does; returns the case."""
     from cases.models import Case, ResolutionOffer
     from cases.services.execution import execution_settle, execution_start
-    from cases.services.lifecycle import case_transition
     from cases.services.offers import (
         customer_actor,
         offer_decide,
@@ -141,8 +140,15 @@ def run_step(case, name, inputs, actor):
             )
         execution_settle(case_id=case.pk, actor=actor)
     elif name == "issue_final_response":
-        case_transition(
-            case=case, transition=name, actor=actor, reason="test", by_service=True, **inputs
+        # The letter is issued by a person (a lead; the walker is a superuser), citing evidence.
+        from cases.services.letters import letter_issue
+
+        letter_issue(
+            case=case,
+            actor=walker(),
+            outcome=inputs.pop("outcome", "not_upheld"),
+            reasons=inputs.pop("final_response_text", INPUTS[name]["final_response_text"]),
+            evidence_ids=inputs.pop("evidence_ids", None) or cite_evidence(case),
         )
     return Case.objects.get(pk=case.pk)
 
