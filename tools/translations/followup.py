@@ -76,8 +76,10 @@ ZH: dict[str, str] = {
     "SHA-256 of the letter text": "函件正文的 SHA-256",
     "Complaints team": "投诉处理团队",
     # The letter's text (cases/templates/cases/letters/final_response.txt).
-    "Date": "日期",
-    "Your complaint": "您的投诉",
+    "Date: %(issued)s": "日期：%(issued)s",
+    "Case reference: %(reference)s": "案件编号：%(reference)s",
+    "Your complaint: %(subject)s": "您的投诉：%(subject)s",
+    "- %(name)s (%(kind)s, added %(added)s)": "- %(name)s（%(kind)s，添加于 %(added)s）",
     "Received on %(received)s": "受理日期：%(received)s",
     "Dear customer,": "尊敬的用户：",
     "This letter is our final response to your complaint. We have looked into it fully; below "
@@ -90,7 +92,7 @@ ZH: dict[str, str] = {
     "If you do not agree with our decision, you may refer the dispute to an independent "
     "arbitration body. You must do so by %(deadline)s, %(months)s month after the date of this "
     "letter; after that date the arbitration body may decline to consider it.": "如果您不同意我们的决定，"
-    "可以将争议提交独立的仲裁机构。您须在 %(deadline)s 之前（即本函日期起 %(months)s 个月内）提交；"
+    "可以将争议提交独立的仲裁机构。您须在%(deadline)s之前（即本函日期起 %(months)s 个月内）提交；"
     "逾期后仲裁机构可能不予受理。",
     "The arbitration page of our customer portal lists the bodies you can turn to and explains "
     "how to refer your dispute. Referring it does not affect any other rights you have in law.": "我们客户门户的仲裁页面列出了您可以求助的仲裁机构，"
