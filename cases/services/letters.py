@@ -28,6 +28,7 @@ from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.enums import CaseState, OfferOutcome
+from cases.lib.pdf import PdfSection, pdf_render
 from cases.models import Case, Evidence, FinalResponseLetter
 from cases.policies.followup import may_issue_final_response
 from cases.services.lifecycle import case_transition
@@ -245,25 +246,33 @@ def letter_filename(letter: FinalResponseLetter) -> str:
 
 def letter_pdf(*, letter: FinalResponseLetter) -> bytes:
     """The letter as PDF, made from its stored text and metadata only (never rendered again
-    from the case), so it says what the hash seals; the same bytes on every download."""
-    from cases.lib.pdf import PdfSection, pdf_render
+    from the case), so it says what the hash seals; the same bytes on every download.
 
+    The stored text's first block is its title (the subject); the other blocks, separated by
+    blank lines, are the paragraphs of the letter; a table of the reference, the dates and
+    the SHA-256 of the text follows. Raises PdfFontMissing when Chinese text meets a machine
+    without a CJK font (docs/pdf.md)."""
+    blocks = [block for block in letter.body.strip().split("\n\n") if block.strip()]
+    if blocks and blocks[0].strip() == letter.subject.strip():
+        blocks = blocks[1:]
     with translation.override(letter.locale):
-        paragraphs = tuple(p for p in letter.body.strip().split("\n\n") if p.strip())
-        record = PdfSection(
-            heading=_("About this letter"),
-            rows=(
-                (_("Case reference"), letter.case.reference),
-                (_("Issued (UTC)"), letter.issued_at.strftime("%Y-%m-%d %H:%M")),
-                (_("Refer to arbitration by"), letter.arbitration_deadline.isoformat()),
-                (_("SHA-256 of the letter text"), letter.sha256),
+        sections = [
+            PdfSection(heading=_("Letter"), paragraphs=tuple(blocks)),
+            PdfSection(
+                heading=_("About this letter"),
+                rows=(
+                    (_("Case reference"), letter.case.reference),
+                    (_("Issued (UTC)"), letter.issued_at.strftime("%Y-%m-%d %H:%M")),
+                    (_("Refer to arbitration by"), letter.arbitration_deadline.isoformat()),
+                    (_("SHA-256 of the letter text"), letter.sha256),
+                ),
             ),
-        )
+        ]
         return pdf_render(
             title=letter.subject,
-            sections=[PdfSection(heading="", paragraphs=paragraphs), record],
+            sections=sections,
             created_at=letter.issued_at,
-            author=_("Complaints team"),
+            author=str(_("Complaints team")),
             subject=letter.subject,
             footer=f"{letter.case.reference} · SHA-256 {letter.sha256}",
         )

@@ -69,6 +69,7 @@ ZH: dict[str, str] = {
     "Keep the reasons under %(n)s characters.": "理由请控制在 %(n)s 个字符以内。",
     "A final response cannot be issued while the case is '%(state)s'.": "案件处于“%(state)s”状态时不能发出最终答复。",
     "The case changed meanwhile: it is now '%(state)s'. Reload and retry.": "案件已被他人更改，当前状态为“%(state)s”。请刷新后重试。",
+    "Letter": "函件正文",
     "About this letter": "关于本函",
     "Case reference": "案件编号",
     "Issued (UTC)": "签发时间（UTC）",

@@ -84,6 +84,27 @@ def test_the_letter_is_in_chinese_for_a_chinese_customer(client, alice, own):
     assert 'lang="zh-Hans"' in html
 
 
+def test_the_customer_downloads_the_same_pdf_each_time(client, alice, own):
+    case = own(alice, CaseState.FINAL_RESPONSE, complainant_locale="zh-hans")
+    client.force_login(alice)
+    url = f"/portal/cases/{case.reference}/letter/pdf/"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first["Content-Type"] == "application/pdf"
+    assert first["Content-Disposition"] == (
+        f'attachment; filename="final-response-{case.reference}-'
+        f'{FinalResponseLetter.objects.get(case=case).issued_at:%Y%m%d}.pdf"'
+    )
+    assert first["X-Content-Type-Options"] == "nosniff"
+    assert client.get(url).content == first.content
+    import io
+
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(first.content)).pages)
+    assert "最终答复" in "".join(text.replace("\x00", "").split())
+
+
 def test_no_letter_and_foreign_letters_are_404(client, alice, bob, own):
     bobs = own(bob, CaseState.FINAL_RESPONSE)
     mine = own(alice, CaseState.INVESTIGATING)

@@ -225,3 +225,61 @@ def test_the_lifecycle_walk_issues_a_letter(team):
     letter = FinalResponseLetter.objects.get(case=case)
     assert letter.issued_by.username == "walker"
     assert letter.issued_at <= timezone.now()
+
+
+# --- the PDF -----------------------------------------------------------------------------------
+
+
+def _pdf_text(content: bytes) -> str:
+    """The PDF's text with NULs and whitespace removed (pypdf 7.1 reads fpdf2's CJK CMaps with a
+    NUL before each character and spaces between glyphs: docs/pdf.md)."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    return "".join(text.replace("\x00", "").split())
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_pdf_carries_the_stored_chinese_text_and_is_the_same_each_time(lead, team):
+    from cases.services.letters import letter_pdf
+
+    case = _case(team, complainant_locale="zh-hans")
+    letter = _issue(case, lead, reasons="订单日志显示您的订单以报价成交，平台无过错。")
+    first = letter_pdf(letter=FinalResponseLetter.objects.get(pk=letter.pk))
+    second = letter_pdf(letter=FinalResponseLetter.objects.get(pk=letter.pk))
+    assert first == second
+    assert first.startswith(b"%PDF")
+    text = _pdf_text(first)
+    for block in letter.body.split("\n\n"):
+        assert _squash(block) in text, block
+    assert "订单日志显示您的订单以报价成交" in text
+    assert "您将争议提交仲裁的权利" in text
+    assert letter.sha256 in text
+    import io
+
+    from pypdf import PdfReader
+
+    meta = PdfReader(io.BytesIO(first)).metadata
+    assert meta.title == letter.subject
+
+
+def test_the_pdf_is_made_from_the_stored_letter_not_the_case(lead, team):
+    """The case moves on after the letter: the PDF, made from the stored letter alone, is
+    byte for byte what it was."""
+    from cases.services.letters import letter_pdf
+    from cases.services.lifecycle import case_transition
+    from tests.factories.cases import SYSTEM
+
+    case = _case(team, subject="Withdrawal stuck")
+    letter = _issue(case, lead)
+    before = letter_pdf(letter=letter)
+    assert "Withdrawalstuck" in _pdf_text(before)
+    case_transition(case=case, transition="close", actor=SYSTEM, reason="Nothing more to do")
+    again = FinalResponseLetter.objects.select_related("case").get(pk=letter.pk)
+    assert letter_pdf(letter=again) == before
