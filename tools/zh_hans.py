@@ -245,7 +245,17 @@ def main() -> int:
         if plural and _unquote(plural.group(1)) in table:
             # Chinese has one plural form: msgstr[0] is all it needs.
             text_zh = table[_unquote(plural.group(1))]
-            entry = re.sub(r"^msgstr\[0\] .*$", "msgstr[0] " + _quote(text_zh), entry, flags=re.M)
+            # The whole msgstr[0], continuation lines included (a re-run meets it wrapped).
+            ending = "\n" if entry.endswith("\n") else ""
+            entry = (
+                re.sub(
+                    r'^msgstr\[0\] (?:".*"\n?)+',
+                    lambda _m, zh=text_zh: "msgstr[0] " + _quote(zh) + "\n",
+                    entry,
+                    flags=re.M,
+                ).rstrip("\n")
+                + ending
+            )
             entry = entry.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
             entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
         m = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', entry, re.M)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from cases.enums import CaseState
 from cases.models import Case, CaseEvent
@@ -49,11 +50,12 @@ def test_buttons_show_only_what_this_user_may_run_now(client, staff, team, case_
     assert transition_buttons(client.get(change_url(investigating))) == {
         "request_info",
         "determine_responsibility",
-        "issue_final_response",
         "withdraw",
     }
-    page = client.get(change_url(investigating))
-    assert transition_url(investigating, "issue_final_response") in page.content.decode()
+    # The final response is issued through its letter form (cases.admin.letters), not a button.
+    page = client.get(change_url(investigating)).content.decode()
+    assert transition_url(investigating, "issue_final_response") not in page
+    assert reverse("admin:cases_case_letter_issue", args=[investigating.pk]) in page
 
 
 @pytest.mark.parametrize("role", [AUDITOR, COMPLIANCE_OFFICER])

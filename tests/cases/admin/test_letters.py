@@ -196,3 +196,17 @@ def test_case_page_with_a_letter_budget_is_flat(client, lead, team, django_asser
     client.get(change_url(few))
     counts = [_count(client, change_url(c), django_assert_max_num_queries, 18) for c in (few, many)]
     assert counts[0] == counts[1]
+
+
+def test_the_bare_transition_is_not_a_way_around_the_letter(client, lead, case):
+    """A crafted POST of the old button stores nothing: the final response is only a letter."""
+    from tests.support.admin import post_transition
+
+    client.force_login(lead)
+    response = post_transition(
+        client, case, "issue_final_response", final_response_text="We maintain our position."
+    )
+    assert response.status_code == 200
+    assert "done through its own page" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == CaseState.INVESTIGATING
+    assert not FinalResponseLetter.objects.filter(case=case).exists()

@@ -245,6 +245,9 @@ NOT_STAFF_WRITES = {
     "cases.services.assignment.cases_bulk_assign": "each case through case_assign (checked)",
     "cases.services.updates.case_update": "through case_update_triage and case_assign (checked)",
     "cases.services.teams": "teams, not cases",
+    "cases.services.followup.survey_send": "inside the resolving transaction (execution_settle)",
+    "cases.services.followup.survey_answer": "the customer's answer (staff are refused)",
+    "cases.services.followup.case_reopen_by_customer": "the customer's act (staff are refused)",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }
@@ -288,4 +291,5 @@ def test_every_service_a_staff_member_calls_to_change_a_case_runs_the_check():
         "cases.services.snapshots.snapshot_pull",
         "cases.services.consultations.consultation_request",
         "cases.services.consultations.consultation_withdraw",
+        "cases.services.letters.letter_issue",
     } <= set(STAFF_WRITES)
