@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from cases.enums import CaseState, OfferOutcome
 from cases.lib.pdf import PdfSection, pdf_render
-from cases.models import Case, Evidence, FinalResponseLetter
+from cases.models import Case, Evidence, FinalResponseLetter, ResolutionOffer
+from cases.models.resolution import UNSENT
 from cases.policies.followup import may_issue_final_response
 from cases.services.lifecycle import case_transition
 from cases.services.notifications import notification_queue
@@ -156,11 +157,12 @@ def letter_issue(
 
     Rules: only a team lead (the `issue_final_response` capability, the case within reach,
     never recused) issues it; the case is under investigation, has a responsibility finding,
-    or its offer was rejected; `outcome` is an OfferOutcome; `reasons` are written; at least
-    one evidence item is cited and every cited item belongs to this case. The letter is
-    stored once with its hash, the transition runs in the same transaction, and the customer
-    is sent the letter by email and in the portal after commit. `expected_state` is the state
-    the lead saw (a case that moved meanwhile is a conflict).
+    or its offer was rejected, and no new offer is being prepared or approved; `outcome` is
+    an OfferOutcome; `reasons` are written; at least one evidence item is cited and every
+    cited item belongs to this case. The letter is stored once with its hash, the transition
+    runs in the same transaction, and the customer is sent the letter by email and in the
+    portal after commit. `expected_state` is the state the lead saw (a case that moved
+    meanwhile is a conflict).
 
     Raises PermissionDeniedError (not a lead, out of reach, recused), ApplicationError (bad
     input; `extra["errors"]` names the field) or ConflictError (the case is not where a
@@ -192,6 +194,22 @@ def letter_issue(
                 _("A final response cannot be issued while the case is '%(state)s'.")
                 % {"state": CaseState(locked.state).label},
                 extra={"state": locked.state},
+            )
+        pending = (
+            ResolutionOffer.objects.filter(case=locked, state__in=UNSENT)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if pending is not None:
+            # An offer still in preparation or approval would be left hanging in the
+            # approvers' queue: whoever prepares it drops it first, with a reason.
+            raise ConflictError(
+                _(
+                    "Offer v%(version)s is still being prepared or approved: drop it before "
+                    "issuing the final response."
+                )
+                % {"version": pending},
+                extra={"offer_version": pending},
             )
         evidence = _cited(locked, ids)
         issued_at = timezone.now()

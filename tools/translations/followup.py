@@ -71,6 +71,8 @@ ZH: dict[str, str] = {
     "The case changed meanwhile: it is now '%(state)s'. Reload and retry.": "案件已被他人更改，当前状态为“%(state)s”。请刷新后重试。",
     "Letter": "函件正文",
     "About this letter": "关于本函",
+    "Offer v%(version)s is still being prepared or approved: drop it before issuing the final "
+    "response.": "第 %(version)s 版方案仍在准备或审批中：请先撤下该方案，再发出最终答复。",
     "Case reference": "案件编号",
     "Issued (UTC)": "签发时间（UTC）",
     "Refer to arbitration by": "申请仲裁截止日期",

@@ -283,3 +283,18 @@ def test_the_pdf_is_made_from_the_stored_letter_not_the_case(lead, team):
     case_transition(case=case, transition="close", actor=SYSTEM, reason="Nothing more to do")
     again = FinalResponseLetter.objects.select_related("case").get(pk=letter.pk)
     assert letter_pdf(letter=again) == before
+
+
+def test_not_while_a_new_offer_is_being_prepared(lead, team):
+    """An unsent offer would hang in the approvers' queue: it is dropped first."""
+    from cases.services.offers import offer_discard, offer_draft
+    from tests.support.lifecycle import advice_terms, walker
+
+    case = _case(team, state=CaseState.PROPOSAL_REJECTED)
+    offer = offer_draft(case=case, actor=walker(), terms=advice_terms())
+    with pytest.raises(ConflictError) as refused:
+        _issue(case, lead)
+    assert f"Offer v{offer.version}" in refused.value.message
+    _unchanged(case)
+    offer_discard(offer=offer, actor=walker(), reason="The exchange gives its final word.")
+    assert _issue(case, lead).outcome == "not_upheld"
