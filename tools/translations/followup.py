@@ -57,6 +57,7 @@ ZH: dict[str, str] = {
     "satisfaction survey": "满意度调查",
     "satisfaction surveys": "满意度调查",
     "fraud or abuse by the complainant": "投诉人存在欺诈或滥用行为",
+    "The user may still reopen the case: close it after the follow-up window.": "用户仍可重新打开此案件：请在回访期结束后再结案。",
     # The letter service (cases.services.letters) and its PDF.
     "Cite evidence items by their number.": "请按编号引用证据。",
     "Cite at least one evidence item the decision relies on.": "请至少引用一项决定所依据的证据。",
