@@ -244,6 +244,14 @@ EVIDENCE_MAX_ARCHIVE_UNPACKED_BYTES = 200 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_FILE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# PDF documents (cases/lib/pdf.py, docs/pdf.md): a font file with Chinese glyphs (TTF, OTF, or
+# a TTC/OTC collection, whose Simplified Chinese face is used). Empty: the first well-known CJK
+# font installed (Debian fonts-noto-cjk first); none at all: Latin text only, Chinese text then
+# fails with a message. Headings use PDF_FONT_BOLD_PATH when set, else a synthetic bold of the
+# regular face (a second CJK face about doubles the time to render a document).
+PDF_FONT_PATH = env.str("PDF_FONT_PATH", default="")
+PDF_FONT_BOLD_PATH = env.str("PDF_FONT_BOLD_PATH", default="")
+
 # Links in our mail point here.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -529,4 +537,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # fontTools logs every table of every font it subsets for a PDF at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
