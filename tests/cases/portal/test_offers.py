@@ -87,7 +87,9 @@ def test_the_offer_is_shown_in_the_users_language(client, portal_user):
     li = portal_user("li", locale="zh-hans")
     client.force_login(li)
     case = offered_case(li)
-    response = client.get(f"/portal/cases/{case.reference}/", headers={"accept-language": "zh-hans"})
+    response = client.get(
+        f"/portal/cases/{case.reference}/", headers={"accept-language": "zh-hans"}
+    )
     html = response.content.decode()
     assert 'lang="zh-Hans"' in html
     assert 'id="offer"' in html
@@ -224,7 +226,8 @@ def test_earlier_versions_are_collapsed_with_their_answers(alice_client, alice):
     assert "Version 2, sent" in current
     assert "30 USDT" in current
     past = html[html.index("Earlier offers") :]
-    assert re.search(r'<details class="card offer-past">\s*<summary>Version 1 · You rejected it', past)
+    summary = r'<details class="card offer-past">\s*<summary>Version 1 · You rejected it'
+    assert re.search(summary, past)
     assert "Too little for a week of waiting." in past
     assert "25 USDT" in past
 
@@ -237,7 +240,8 @@ def test_after_acceptance_the_actions_progress_in_plain_words(alice_client, alic
     assert "You accepted this offer on" in html
     assert "What we are carrying out" in html
     progress = html[html.index('class="offer-progress"') :]
-    assert re.search(r"Refund 25 USDT: <span class=\"progress progress-(queued|running)\">", progress)
+    line = r'Refund 25 USDT: <span class="progress progress-(queued|running)">'
+    assert re.search(line, progress)
     assert "Security advice" not in progress  # advice is given, not carried out
 
 
