@@ -170,6 +170,11 @@ class EvidenceOutputSerializer(serializers.Serializer):
 
 # --- Offers (step 5): what the customer is offered and their answer -------------------------
 
+# The offer's states the customer sees, and the answers an offer meets (their schema names are
+# set in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+OFFER_STATE_CHOICES = [(s.value, s.label) for s in CUSTOMER_OFFER_STATES]
+OFFER_ANSWER_CHOICES = [(value, label) for value, label in OFFER_STATE_CHOICES if value != "sent"]
+
 # A decimal amount as text: digits, and the asset's own places after the point.
 AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
 
@@ -224,20 +229,15 @@ class OfferActionOutputSerializer(serializers.Serializer):
 
 
 class OfferDecisionOutputSerializer(serializers.Serializer):
-    answer = serializers.ChoiceField(
-        source="state",
-        choices=[
-            (s.value, s.label)
-            for s in (
-                OfferState.ACCEPTED,
-                OfferState.REJECTED,
-                OfferState.EXPIRED,
-                OfferState.WITHDRAWN,
-            )
-        ],
-    )
+    answer = serializers.ChoiceField(source="state", choices=OFFER_ANSWER_CHOICES)
     channel = serializers.ChoiceField(
-        source="decision_channel", choices=DecisionChannel.choices, allow_blank=True
+        source="decision_channel",
+        choices=DecisionChannel.choices,
+        allow_blank=True,
+        help_text=_(
+            "How the answer came: portal, api, email_link, staff (recorded from a message), "
+            "expiry (the deadline passed); empty for an offer withdrawn with the complaint."
+        ),
     )
     reason = serializers.CharField(source="decision_reason")
     decided_at = serializers.DateTimeField()
@@ -246,7 +246,7 @@ class OfferDecisionOutputSerializer(serializers.Serializer):
 class OfferOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     state = serializers.ChoiceField(
-        choices=[(s.value, s.label) for s in CUSTOMER_OFFER_STATES],
+        choices=OFFER_STATE_CHOICES,
         help_text=_("sent: waiting for the customer's answer until expires_at."),
     )
     state_display = serializers.CharField(source="get_state_display")
