@@ -121,7 +121,9 @@ def _language(request: HttpRequest, case: Case) -> str:
 
 def _no_referrer(response: HttpResponse) -> HttpResponse:
     # The token in the address is the key to the page: never pass it on to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # (`no-referrer` would do that too, but browsers then send `Origin: null` with the form,
+    # which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

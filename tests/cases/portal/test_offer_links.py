@@ -49,7 +49,7 @@ def assert_private(response):
     """Never stored by a cache, no session written, nobody signed in, the token never leaked."""
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert settings.SESSION_COOKIE_NAME not in response.cookies
     assert not response.wsgi_request.user.is_authenticated
 
