@@ -23,7 +23,29 @@ from tests.support.lifecycle import path_to, walker
 ETH_AMOUNT = "0.123456789012345678"
 
 
+def ensure_assets():
+    """The assets the data migration seeds: a transactional test elsewhere may have flushed
+    them from a reused test database."""
+    import importlib
+
+    from cases.models import Asset
+
+    seeded = importlib.import_module("cases.migrations.0016_assets").ASSETS
+    for code, name, kind, decimals, symbol, par in seeded:
+        Asset.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "decimals": decimals,
+                "usd_price_symbol": symbol,
+                "usd_par": par,
+            },
+        )
+
+
 def _case(**overrides):
+    ensure_assets()
     overrides.setdefault("team", make_team("complaints", "Complaints"))
     return make_case(**overrides)
 

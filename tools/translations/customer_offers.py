@@ -136,7 +136,8 @@ ZH = {
     "We have looked into your case %(ref)s and make you the following offer:": (
         "我们已调查您的案件 %(ref)s，现向您提出以下方案："
     ),
-    "Outcome": "结论",
+    "Outcome: %(outcome)s": "结论：%(outcome)s",
+    "What we offer:": "我们提供的措施：",
     "This is version %(version)s of our offer. Please answer by %(date)s UTC; after that it "
     "expires and the team contacts you.": (
         "这是我们方案的第 %(version)s 版。请在 %(date)s UTC 之前答复；逾期方案失效，团队将与您联系。"
