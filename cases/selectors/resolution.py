@@ -108,6 +108,33 @@ def offers_of_case(*, case: Case) -> QuerySet[ResolutionOffer]:
     )
 
 
+# The versions the customer has been shown: sent, and whatever answer or end they met. Drafts,
+# offers awaiting approval and dropped ones never leave the back office.
+CUSTOMER_OFFER_STATES = (
+    OfferState.SENT,
+    OfferState.ACCEPTED,
+    OfferState.REJECTED,
+    OfferState.EXPIRED,
+    OfferState.WITHDRAWN,
+)
+
+
+def offers_for_customer(*, case: Case) -> QuerySet[ResolutionOffer]:
+    """The offers put to the customer of `case` (the caller has settled reach), newest first,
+    with their actions and assets: two queries whatever the count. No approvals, no dollar
+    values, no precedents: what the customer reads, and what the exchange's systems relay."""
+    return (
+        ResolutionOffer.objects.filter(case=case, state__in=CUSTOMER_OFFER_STATES)
+        .prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=OfferAction.objects.select_related("asset").order_by("position"),
+            )
+        )
+        .order_by("-version")
+    )
+
+
 def offer_current(*, case: Case) -> ResolutionOffer | None:
     """The case's latest offer (any state), or None."""
     return ResolutionOffer.objects.filter(case=case).order_by("-version").first()
@@ -145,12 +172,14 @@ def actions_needing_attention_for(*, user: Any) -> QuerySet[OfferAction]:
 
 
 __all__ = [
+    "CUSTOMER_OFFER_STATES",
     "Precedent",
     "action_phrase",
     "actions_needing_attention_for",
     "departs_from",
     "offer_current",
     "offers_awaiting_approval_for",
+    "offers_for_customer",
     "offers_of_case",
     "precedents_for",
 ]

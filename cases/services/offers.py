@@ -59,6 +59,7 @@ from cases.services.events import case_event_record
 from cases.services.jobs import task_enqueue
 from cases.services.lifecycle import case_transition
 from cases.services.money import usd_rates
+from cases.services.notifications import notification_queue
 from cases.services.recusal import staff_write, staff_write_check
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import (
@@ -574,6 +575,14 @@ def offers_expire_sweep(*, limit: int = 500) -> int:
                     reason=f"Offer v{offer.version} expired unanswered",
                     expected_state=CaseState.RESOLUTION_PROPOSED,
                     by_service=True,
+                )
+                # Told only when the case went back to the handler (not when it had ended).
+                notification_queue(
+                    case=offer.case,
+                    kind="case.offer_expired",
+                    cause=f"offer-{offer.pk}-expired",
+                    actor=EXPIRY_ACTOR,
+                    context={"offer_id": offer.pk, "version": offer.version},
                 )
             done += 1
     return done

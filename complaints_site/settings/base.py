@@ -403,6 +403,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enum names in the schema, where a field's name alone is ambiguous: two fields named
+    # `channel` (where a case came from; how the customer answered an offer), and the offer's.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "cases.api.serializers.API_CHANNELS",
+        "DecisionChannelEnum": "cases.enums.DecisionChannel",
+        "OfferStateEnum": "cases.api.serializers.OFFER_STATE_CHOICES",
+        "OfferAnswerEnum": "cases.api.serializers.OFFER_ANSWER_CHOICES",
+        "OfferOutcomeEnum": "cases.enums.OfferOutcome",
+        "ActionKindEnum": "cases.enums.ActionKind",
+        "ActionExecutionStateEnum": "cases.enums.ActionExecutionState",
+    },
 }
 
 # Lifecycle and clocks. Targets per priority: (first response, resolution).
