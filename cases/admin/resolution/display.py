@@ -233,7 +233,10 @@ def _attempt(attempt: Any) -> dict[str, Any]:
     }
 
 
-def action_row(action: OfferAction, rates: dict[str, Any]) -> dict[str, Any]:
+def action_row(
+    action: OfferAction, rates: dict[str, Any], *, with_attempts: bool = False
+) -> dict[str, Any]:
+    """One action in words; its attempts at the exchange only when asked (prefetch them)."""
     return {
         "position": action.position,
         "kind": _label(ActionKind, action.kind),
@@ -249,14 +252,19 @@ def action_row(action: OfferAction, rates: dict[str, Any]) -> dict[str, Any]:
         "last_error": action.last_error,
         "cancelled_reason": action.cancelled_reason,
         "done_at": action.done_at,
-        "attempts_log": [_attempt(a) for a in action.attempts_log.all()],
+        "attempts_log": [_attempt(a) for a in action.attempts_log.all()] if with_attempts else [],
     }
 
 
 def offer_view(offer: ResolutionOffer, *, messages_by_id: dict[int, Message]) -> dict[str, Any]:
     """Everything the Resolution panel shows of one offer version (prefetched by
-    `offers_of_case`: no query)."""
-    actions = [action_row(a, offer.usd_rates or {}) for a in offer.actions.all()]
+    `offers_of_case`: no query). The attempts at the exchange are read once execution began."""
+    executing = any(
+        a.execution_state != ActionExecutionState.NOT_STARTED for a in offer.actions.all()
+    )
+    actions = [
+        action_row(a, offer.usd_rates or {}, with_attempts=executing) for a in offer.actions.all()
+    ]
     return {
         "offer": offer,
         "label": offer.label,

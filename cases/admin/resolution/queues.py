@@ -38,6 +38,7 @@ from cases.admin.paginator import CappedCountPaginator
 from cases.admin.resolution import display
 from cases.enums import ApprovalDecision, OfferState, ResponsibilityParty
 from cases.models import ResolutionOffer
+from cases.policies.access import reach_prefetch
 from cases.policies.approvals import (
     may_approve_offers,
     may_see_attention_queue,
@@ -209,8 +210,10 @@ def attention_view(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(request.path)
         bound = (target.pk, op, form)
     page = _page(request, queue)
+    actions = list(page.object_list)
+    reach_prefetch(user, list({a.offer.case.pk: a.offer.case for a in actions}.values()))
     rows = []
-    for action in page.object_list:
+    for action in actions:
         case = action.offer.case
         settle = may_settle_actions(user, case)
         forms = {}

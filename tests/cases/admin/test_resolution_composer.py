@@ -78,7 +78,8 @@ def test_compose_save_submit_and_send(client, handler, found):
     body = page.content.decode()
     assert "No similar earlier case" in body
     # The amount is a text input, never a number field.
-    assert 'name="form-0-amount"' in body and 'type="number"' not in body
+    assert 'name="form-0-amount"' in body
+    assert 'type="number"' not in body
 
     response = client.post(
         compose_url(found),
@@ -90,17 +91,22 @@ def test_compose_save_submit_and_send(client, handler, found):
     assert offer.state == OfferState.DRAFT
     assert offer.proposer == handler
     refund, advice = offer.actions.order_by("position")
-    assert refund.amount == Decimal("0.01250000") and refund.asset.code == "BTC"
+    assert refund.amount == Decimal("0.01250000")
+    assert refund.asset.code == "BTC"
     assert refund.usd_value == Decimal("750.00")
-    assert advice.kind == "security_advice" and advice.amount is None
-    assert offer.departs_from_precedent and offer.justification == JUSTIFICATION
+    assert advice.kind == "security_advice"
+    assert advice.amount is None
+    assert offer.departs_from_precedent
+    assert offer.justification == JUSTIFICATION
 
     page = client.get(change_url(found)).content.decode()
     assert 'id="offer-v1"' in page
-    assert "0.0125 BTC" in page and "750.00 USD" in page
+    assert "0.0125 BTC" in page
+    assert "750.00 USD" in page
     assert "1 BTC = 60,000.00 USD" in page
     assert handler.get_username() in page  # proposer by name (no full name set)
-    assert offer_url("submit", offer) in page and offer_url("discard", offer) in page
+    assert offer_url("submit", offer) in page
+    assert offer_url("discard", offer) in page
 
     response = client.post(offer_url("submit", offer))
     assert response.status_code == 302
