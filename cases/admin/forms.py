@@ -381,7 +381,12 @@ class OfferAnswerForm(forms.Form):
 
 class OfferReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Your decision"), choices=ApprovalDecision.choices, widget=forms.RadioSelect
+        label=_("Your decision"),
+        choices=[
+            (ApprovalDecision.APPROVED, _("Approve")),
+            (ApprovalDecision.REFUSED, _("Refuse")),
+        ],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason"),

@@ -180,9 +180,13 @@ def offer_open_exists(*, case: Case) -> bool:
 def messages_citable_for_answer(*, case: Case) -> QuerySet[Message]:
     """The messages staff may cite as where the customer gave an answer another way: what the
     customer wrote and the internal notes (a call written down), the latest first, bounded."""
-    return Message.objects.filter(
-        case=case, direction__in=[MessageDirection.INBOUND, MessageDirection.INTERNAL]
-    ).order_by("-created_at", "-id")[:CITABLE_MESSAGES_MAX]
+    return (
+        Message.objects.filter(
+            case=case, direction__in=[MessageDirection.INBOUND, MessageDirection.INTERNAL]
+        )
+        .select_related("author")
+        .order_by("-created_at", "-id")[:CITABLE_MESSAGES_MAX]
+    )
 
 
 def actions_needing_attention_for(*, user: Any) -> QuerySet[OfferAction]:

@@ -188,10 +188,14 @@ def approval_rounds(offer: ResolutionOffer) -> list[dict[str, Any]]:
     ]
 
 
-def message_choice(message: Message) -> str:
-    """A message as one line to choose from: time, who, and its first words."""
+def message_choice(message: Message, *, with_author: bool = True) -> str:
+    """A message as one line to choose from: time, what it is (from the customer, an internal
+    note), who wrote it (when its author is loaded) and its first words."""
     words = Truncator(" ".join((message.body or "").split())).chars(70)
-    return f"{message.created_at:%Y-%m-%d %H:%M} · {message.author_label} · {words}"
+    parts = [f"{message.created_at:%Y-%m-%d %H:%M}", message.get_direction_display()]
+    if with_author:
+        parts.append(person(message.author) if message.author_id else message.author_label)
+    return " · ".join([*parts, words])
 
 
 def _cited_message(offer: ResolutionOffer, messages_by_id: dict[int, Message]) -> Any:
@@ -201,7 +205,10 @@ def _cited_message(offer: ResolutionOffer, messages_by_id: dict[int, Message]) -
     message = messages_by_id.get(int(pk))
     if message is None:
         return {"text": "", "anchor": ""}
-    return {"text": message_choice(message), "anchor": f"#message-{message.pk}"}
+    return {
+        "text": message_choice(message, with_author=False),
+        "anchor": f"#message-{message.pk}",
+    }
 
 
 def answer(offer: ResolutionOffer, messages_by_id: dict[int, Message]) -> dict[str, Any] | None:

@@ -241,7 +241,7 @@ def test_record_the_customers_answer_citing_their_message(client, handler, found
     assert offer.decision_recorded_by == handler
     assert offer.decision_source == f"message:{note.pk}"
     page = client.get(change_url(found)).content.decode()
-    assert "Recorded by staff" in page
+    assert f"recorded by {handler.get_username()}" in page
     assert f'href="#message-{note.pk}"' in page
 
 
