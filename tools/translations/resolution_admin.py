@@ -209,6 +209,7 @@ ZH = {
     "Recorded by staff": "由员工记录",
     "Deadline passed": "已过期限",
     "Offer v%(version)s": "方案 v%(version)s",
+    "Offer sent to the customer": "方案已发送给客户",
     "Already done earlier": "此前已完成",
     "The exchange reported the action failed.": "交易所报告该措施执行失败。",
     "Amounts are exact decimals, never floating-point numbers.": "金额必须是精确的小数，不能是浮点数。",

@@ -28,6 +28,7 @@ pytestmark = pytest.mark.django_db
 APPROVAL_QUEUE_BUDGET = 9
 APPROVAL_PAGE_BUDGET = 12
 ATTENTION_QUEUE_BUDGET = 11
+OFFER_LIST_BUDGET = 12
 
 
 @pytest.fixture
@@ -305,3 +306,34 @@ def test_attention_queue_queries_do_not_grow_with_rows(
     (few, few_queries), (many, many_queries) = counts
     assert (few, many) == (2, 8)
     assert few_queries == many_queries
+
+
+# --- the auditors' list of offers --------------------------------------------------------------
+
+
+def test_auditors_read_every_offer_in_bounded_queries(
+    client, staff, case_factory, team, lead, django_assert_max_num_queries
+):
+    client.force_login(staff(AUDITOR))
+    url = reverse("admin:cases_resolutionoffer_changelist")
+    counts = []
+    for total in (1, 6):
+        while ResolutionOffer.objects.count() < total:
+            awaiting(case_factory, team, lead)
+        with django_assert_max_num_queries(OFFER_LIST_BUDGET) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append((len(response.context["cl"].result_list), len(captured)))
+    (few, few_queries), (many, many_queries) = counts
+    assert (few, many) == (1, 6)
+    assert few_queries == many_queries
+    body = response.content.decode()
+    assert "5,000.00 USD" in body
+    assert lead.get_username() in body
+    # Read-only: an offer opens its case's page.
+    offer = ResolutionOffer.objects.first()
+    change = client.get(reverse("admin:cases_resolutionoffer_change", args=[offer.pk]))
+    assert change.status_code == 302
+    assert change["Location"].endswith(f"/change/#offer-v{offer.version}")
+    client.force_login(lead)
+    assert client.get(url).status_code == 403
