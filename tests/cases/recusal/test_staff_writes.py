@@ -245,6 +245,9 @@ NOT_STAFF_WRITES = {
     "cases.services.assignment.cases_bulk_assign": "each case through case_assign (checked)",
     "cases.services.updates.case_update": "through case_update_triage and case_assign (checked)",
     "cases.services.teams": "teams, not cases",
+    "cases.services.execution.execution_start": "a task, after the customer's acceptance",
+    "cases.services.execution.action_execute": "a task",
+    "cases.services.execution.execution_settle": "tasks, and action_cancel (checked)",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }
