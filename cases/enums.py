@@ -177,10 +177,14 @@ DEFAULT_ASSETS = (
 )
 
 
-def default_assets_ensure(asset_model) -> None:
-    """Add any default asset missing (never changes an existing row)."""
+def default_assets_ensure(asset_model, history_model=None) -> None:
+    """Add any default asset missing (never changes an existing row). Each gets its first
+    history row, as every tracked row must (the audit chain checks): simple-history writes it
+    for the live model; a migration's historical model passes `history_model` to write it."""
+    from django.utils import timezone
+
     for code, name, kind, decimals, symbol, par in DEFAULT_ASSETS:
-        asset_model.objects.get_or_create(
+        asset, created = asset_model.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -190,6 +194,21 @@ def default_assets_ensure(asset_model) -> None:
                 "usd_par": par,
             },
         )
+        if created and history_model is not None:
+            history_model.objects.create(
+                id=asset.pk,
+                code=asset.code,
+                name=asset.name,
+                kind=asset.kind,
+                decimals=asset.decimals,
+                usd_price_symbol=asset.usd_price_symbol,
+                usd_par=asset.usd_par,
+                active=asset.active,
+                history_date=timezone.now(),
+                history_type="+",
+                history_change_reason="Seeded with the product",
+                history_actor="system:migration",
+            )
 
 
 class ApprovalDecision(models.TextChoices):

@@ -435,6 +435,12 @@ def offer_discard(*, offer: ResolutionOffer, actor: Any, reason: str) -> Resolut
     return locked
 
 
+@staff_write(
+    "offer:send",
+    case_of=_offer_case,
+    may=lambda user, case: _may_propose(user, case),
+    denied=_("You may not send offers on this case."),
+)
 def offer_send(*, offer: ResolutionOffer, actor: Any) -> Case:
     """Put the approved offer to the customer: the case's `propose_resolution` transition,
     whose effect freezes the terms and tells the customer. Raises what `case_transition`

@@ -248,6 +248,8 @@ NOT_STAFF_WRITES = {
     "cases.services.execution.execution_start": "a task, after the customer's acceptance",
     "cases.services.execution.action_execute": "a task",
     "cases.services.execution.execution_settle": "tasks, and action_cancel (checked)",
+    "cases.services.followup.survey_send": "inside execution_settle (a task or a checked cancel)",
+    "cases.services.money.asset_save": "assets, not cases",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }
