@@ -16,6 +16,10 @@ def _sync_roles(sender, **kwargs):
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
     sync_role_groups(apps)
+    # A flush (TransactionTestCase, `manage.py flush`) empties the seeded assets too.
+    from cases.enums import default_assets_ensure
+
+    default_assets_ensure(apps.get_model("cases", "Asset"))
 
 
 class CasesConfig(AppConfig):

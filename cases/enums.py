@@ -161,6 +161,56 @@ class ActionExecutionState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The assets seeded with the product (code, name, kind, decimal places, USD price symbol, at
+# par): a data migration adds them, and post_migrate keeps them after a database flush. More
+# are added in the admin.
+DEFAULT_ASSETS = (
+    ("BTC", "Bitcoin", "crypto", 8, "BTCUSDT", False),
+    ("ETH", "Ether", "crypto", 18, "ETHUSDT", False),
+    ("SOL", "Solana", "crypto", 9, "SOLUSDT", False),
+    ("USDT", "Tether USD", "crypto", 6, "", True),
+    ("USDC", "USD Coin", "crypto", 6, "", True),
+    ("USD", "US dollar", "fiat", 2, "", True),
+    ("EUR", "Euro", "fiat", 2, "EURUSD", False),
+    ("GBP", "Pound sterling", "fiat", 2, "GBPUSD", False),
+    ("CNY", "Chinese yuan", "fiat", 2, "CNYUSD", False),
+)
+
+
+def default_assets_ensure(asset_model, history_model=None) -> None:
+    """Add any default asset missing (never changes an existing row). Each gets its first
+    history row, as every tracked row must (the audit chain checks): simple-history writes it
+    for the live model; a migration's historical model passes `history_model` to write it."""
+    from django.utils import timezone
+
+    for code, name, kind, decimals, symbol, par in DEFAULT_ASSETS:
+        asset, created = asset_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "decimals": decimals,
+                "usd_price_symbol": symbol,
+                "usd_par": par,
+            },
+        )
+        if created and history_model is not None:
+            history_model.objects.create(
+                id=asset.pk,
+                code=asset.code,
+                name=asset.name,
+                kind=asset.kind,
+                decimals=asset.decimals,
+                usd_price_symbol=asset.usd_price_symbol,
+                usd_par=asset.usd_par,
+                active=asset.active,
+                history_date=timezone.now(),
+                history_type="+",
+                history_change_reason="Seeded with the product",
+                history_actor="system:migration",
+            )
+
+
 class ApprovalDecision(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REFUSED = "refused", _("Refused")

@@ -106,7 +106,8 @@ def action_execute(self, action_id: int) -> str:
 
 @shared_task(name="cases.tasks.execution_sweep", ignore_result=True)
 def execution_sweep() -> dict[str, int]:
-    """Periodic: queue again the actions and acceptances a lost message or worker left."""
+    """Periodic: queue again the actions and acceptances a lost message or worker left, and
+    resolve the cases whose last action was recorded by a worker that died before settling."""
     return _execution_sweep()
 
 

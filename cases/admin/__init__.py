@@ -9,5 +9,6 @@ from cases.admin import (  # noqa: F401
     outbox,
     quality,
     recusal,
+    resolution,
     teams,
 )

@@ -22,6 +22,7 @@ from cases.admin import case_views, investigation, letters
 from cases.admin.forms import CaseChangeForm, TransitionForm
 from cases.admin.mixins import CaseInlineMixin
 from cases.admin.paginator import CappedCountPaginator
+from cases.admin.resolution import case_page as resolution_page
 from cases.admin.routing import CaseRoutingAdminMixin
 from cases.enums import CaseState
 from cases.models import Case, CaseTransaction
@@ -313,6 +314,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             ),
             *audit_views.admin_urls(self),
             *investigation.admin_urls(self),
+            *resolution_page.admin_urls(self),
             *letters.admin_urls(self),
             *super().get_urls(),
         ]
@@ -338,6 +340,13 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             extra_context.update(
                 investigation.investigation_context(request=request, case=case, evidence=evidence)
             )
+            extra_context.update(
+                resolution_page.resolution_context(
+                    request=request,
+                    case=case,
+                    case_messages=[row["message"] for row in extra_context["correspondence"]],
+                )
+            )
             extra_context.update(letters.letter_context(request=request, case=case))
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -347,6 +356,9 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
             raise Http404
         if name not in TRANSITIONS:
             raise Http404
+        if TRANSITIONS[name].service:
+            # Taken only through its own page (the offer, the customer's answer, the letter).
+            raise PermissionDenied
         change_url = reverse("admin:cases_case_change", args=[case.pk])
         if request.method == "POST":
             form = TransitionForm(request.POST, transition=name, case=case)

@@ -10,9 +10,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cases.enums import ResponsibilityParty
+from cases.enums import ActionKind, ApprovalDecision, OfferOutcome, ResponsibilityParty
 from cases.gateway import RecordKind
-from cases.models import Case, ConflictDeclaration, Relevance, RoutingRule, Team
+from cases.models import Asset, Case, ConflictDeclaration, Relevance, RoutingRule, Team
 from cases.policies import is_team_member
 from cases.selectors.audit import HistoryFilters, audit_source_choices
 from cases.selectors.cases import evidence_list_for_staff, handler_list_for_assigner, team_list
@@ -100,12 +100,6 @@ class TransitionForm(forms.Form):
         required=False,
         help_text=_("At least one item of this case's evidence."),
         widget=forms.CheckboxSelectMultiple,
-    )
-    resolution_summary = forms.CharField(
-        label=_("Proposed resolution"), required=False, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    final_response_text = forms.CharField(
-        label=_("Final response"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
 
     def __init__(self, *args: Any, transition: str, case: Case, **kwargs: Any) -> None:
@@ -269,6 +263,157 @@ class ScoreSheetForm(forms.Form):
     findings = forms.CharField(
         label=_("findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+# --- resolution offers ----------------------------------------------------------------------
+
+
+class OfferForm(forms.Form):
+    """The offer's own terms; its actions are `OfferActionFormSet`. Only shape is checked here:
+    `offer_draft` / `offer_edit` own the rules and their errors are placed on these fields."""
+
+    summary = forms.CharField(
+        label=_("Message to the customer"),
+        required=False,
+        help_text=_("What is offered and why, as the customer will read it."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "---------"), *OfferOutcome.choices], required=False
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        help_text=_(
+            "Required (at least 20 characters) when the offer departs from similar earlier "
+            "cases. Shown to approvers and auditors."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OfferActionForm(forms.Form):
+    """One action of the offer. The amount is text, parsed by the service with the asset's
+    precision (never a float); an empty row is left out."""
+
+    kind = forms.ChoiceField(
+        label=_("Action"), choices=[("", "---------"), *ActionKind.choices], required=False
+    )
+    asset = forms.ChoiceField(label=_("Asset"), required=False)
+    amount = forms.CharField(
+        label=_("Amount"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    detail = forms.CharField(
+        label=_("Details"),
+        required=False,
+        help_text=_("The explanation or advice the customer reads, or a note on the action."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    target_reference = forms.CharField(
+        label=_("Applies to"),
+        required=False,
+        max_length=128,
+        help_text=_("At the exchange: the transaction to reverse, the voucher campaign …"),
+    )
+
+    def __init__(self, *args: Any, assets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["asset"].choices = [("", "---------"), *assets]
+
+    def draft_values(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            "kind": data.get("kind") or "",
+            "asset": data.get("asset") or "",
+            "amount": (data.get("amount") or "").strip(),
+            "detail": data.get("detail") or "",
+            "target_reference": data.get("target_reference") or "",
+        }
+
+
+class BaseOfferActionFormSet(forms.BaseFormSet):
+    def filled_forms(self) -> list[tuple[int, OfferActionForm]]:
+        """(index, form) of the rows the proposer filled in; empty rows are left out."""
+        return [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if form.has_changed() and any(form.draft_values().values())
+        ]
+
+
+OfferActionFormSet = forms.formset_factory(
+    OfferActionForm, formset=BaseOfferActionFormSet, extra=0, max_num=10, validate_max=True
+)
+
+
+class OfferDiscardForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is dropped"), max_length=REASON_MAX_LENGTH)
+
+
+class OfferAnswerForm(forms.Form):
+    """The customer's answer, given another way (a call, a chat) and recorded by staff citing
+    the message or note it came in."""
+
+    accept = forms.TypedChoiceField(
+        label=_("The customer"),
+        choices=[("1", _("accepted the offer")), ("0", _("rejected the offer"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("The customer's reason"),
+        required=False,
+        help_text=_("Required when the customer rejects the offer."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    source = forms.ChoiceField(
+        label=_("Where the customer said so"),
+        help_text=_("The customer's message, or the internal note of the call, that holds it."),
+    )
+
+    def __init__(self, *args: Any, sources: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [("", "---------"), *sources]
+
+
+class OfferReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[
+            (ApprovalDecision.APPROVED, _("Approve")),
+            (ApprovalDecision.REFUSED, _("Refuse")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Kept with your decision in the offer's history."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ActionSettleForm(forms.Form):
+    """Retry (with a reason) or cancel (a reason of at least 20 characters) an action that
+    needs attention; the service checks the lengths."""
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssetForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the asset's history."),
+    )
+
+    class Meta:
+        model = Asset
+        fields = ["code", "name", "kind", "decimals", "usd_price_symbol", "usd_par", "active"]
 
 
 # --- the auditor ----------------------------------------------------------------------------

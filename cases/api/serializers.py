@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.enums import Category, Channel, Locale
+from cases.enums import (
+    ActionExecutionState,
+    ActionKind,
+    Category,
+    Channel,
+    DecisionChannel,
+    Locale,
+    OfferOutcome,
+    OfferState,
+)
+from cases.selectors.resolution import CUSTOMER_OFFER_STATES
 
 # Channels an API caller may claim: the exchange's own app or site relaying what the user
 # typed (api, web) or its in-app chat widget (chat). Email and social mentions arrive through
@@ -152,3 +166,107 @@ class EvidenceOutputSerializer(serializers.Serializer):
     sha256 = serializers.CharField(help_text=_("SHA-256 of the stored file."))
     original_sha256 = serializers.CharField(help_text=_("SHA-256 of the file as received."))
     created_at = serializers.DateTimeField()
+
+
+# --- Offers (step 5): what the customer is offered and their answer -------------------------
+
+# The offer's states the customer sees, and the answers an offer meets (their schema names are
+# set in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+OFFER_STATE_CHOICES = [(s.value, s.label) for s in CUSTOMER_OFFER_STATES]
+OFFER_ANSWER_CHOICES = [(value, label) for value, label in OFFER_STATE_CHOICES if value != "sent"]
+
+# A decimal amount as text: digits, and the asset's own places after the point.
+AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": AMOUNT_PATTERN,
+        "nullable": True,
+        "example": "0.012500000000000000",
+        "description": (
+            "Exact decimal as a string (never a number), with exactly the asset's places "
+            "(ETH 18, BTC 8, USDT 6, fiat 2); null for an action without an amount."
+        ),
+    }
+)
+class AmountField(serializers.Field):
+    """An action's amount as a string with its asset's precision: 1.5 ETH is
+    "1.500000000000000000", never 1.5 as a JSON number (a float would lose places)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, action: Any) -> str | None:
+        if action.amount is None or action.asset is None:
+            return None
+        places = Decimal(1).scaleb(-action.asset.decimals)
+        return format(action.amount.quantize(places), "f")
+
+
+class OfferActionOutputSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ActionKind.choices)
+    kind_display = serializers.CharField(source="get_kind_display")
+    asset = serializers.CharField(source="asset.code", allow_null=True, default=None)
+    amount = AmountField()
+    detail = serializers.CharField(help_text=_("The explanation or advice, or a note."))
+    applies_to = serializers.CharField(
+        source="target_reference", help_text=_("e.g. the id of the transaction to reverse.")
+    )
+    execution_state = serializers.ChoiceField(
+        choices=ActionExecutionState.choices,
+        help_text=_("Where carrying it out at the exchange stands (after acceptance)."),
+    )
+    execution_state_display = serializers.CharField(source="get_execution_state_display")
+    ledger_reference = serializers.CharField(
+        help_text=_("The exchange's reference once the action is done.")
+    )
+    done_at = serializers.DateTimeField(allow_null=True)
+
+
+class OfferDecisionOutputSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(source="state", choices=OFFER_ANSWER_CHOICES)
+    channel = serializers.ChoiceField(
+        source="decision_channel",
+        choices=DecisionChannel.choices,
+        allow_blank=True,
+        help_text=_(
+            "How the answer came: portal, api, email_link, staff (recorded from a message), "
+            "expiry (the deadline passed); empty for an offer withdrawn with the complaint."
+        ),
+    )
+    reason = serializers.CharField(source="decision_reason")
+    decided_at = serializers.DateTimeField()
+
+
+class OfferOutputSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    state = serializers.ChoiceField(
+        choices=OFFER_STATE_CHOICES,
+        help_text=_("sent: waiting for the customer's answer until expires_at."),
+    )
+    state_display = serializers.CharField(source="get_state_display")
+    outcome = serializers.ChoiceField(choices=OfferOutcome.choices)
+    outcome_display = serializers.CharField(source="get_outcome_display")
+    summary = serializers.CharField(
+        help_text=_("What is offered and why, as the customer reads it.")
+    )
+    sent_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    decision = serializers.SerializerMethodField()
+    actions = OfferActionOutputSerializer(many=True)
+
+    @extend_schema_field(OfferDecisionOutputSerializer(allow_null=True))
+    def get_decision(self, offer: Any) -> dict[str, Any] | None:
+        """None while the offer waits for an answer."""
+        if offer.state == OfferState.SENT:
+            return None
+        return OfferDecisionOutputSerializer(offer).data
+
+
+class OfferRejectInputSerializer(serializers.Serializer):
+    reason = text_field(2000, help_text=_("Why the customer rejects the offer."))

@@ -37,6 +37,13 @@ def _checker(user: Any) -> ObjectPermissionChecker:
     return checker
 
 
+def reach_prefetch(user: Any, cases: list[Case]) -> None:
+    """Read the user's object permissions on all of `cases` at once (two queries), so that
+    `may_reach_case` and `may_run` on a list of them ask the database nothing more."""
+    if cases and is_active_staff(user) and not user.is_superuser:
+        _checker(user).prefetch_perms(cases)
+
+
 def is_active_staff(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 

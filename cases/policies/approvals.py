@@ -14,7 +14,7 @@ from django.conf import settings
 
 from cases import roles
 from cases.enums import ApproverCapacity
-from cases.policies.access import is_active_staff
+from cases.policies.access import is_active_staff, may_view_all_cases
 from cases.policies.routing import leads_a_team
 
 
@@ -107,3 +107,25 @@ def missing_capacities(
     people = {person for person, _ in approvals}
     covered = {c for _, caps in approvals for c in caps}
     return max(0, required - len(people)), [r for r in required_roles if r not in covered]
+
+
+def may_see_attention_queue(user: Any) -> bool:
+    """The queue of actions needing attention: leads (theirs), case-wide readers and
+    superusers (all)."""
+    return is_active_staff(user) and (
+        user.is_superuser or may_view_all_cases(user) or leads_a_team(user)
+    )
+
+
+def may_settle_actions(user: Any, case: Any) -> bool:
+    """Retry or cancel an action of `case` that needs attention: a lead of the case's team with
+    the execution capability, or a superuser. (The service checks reach and recusal too.)
+    Reads `case.team` (select it with the case)."""
+    if not is_active_staff(user):
+        return False
+    if user.is_superuser:
+        return True
+    team = case.team
+    return (
+        user.has_perm("cases.execute_resolution") and team is not None and team.lead_id == user.pk
+    )

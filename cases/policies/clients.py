@@ -28,3 +28,14 @@ def is_portal_customer(user: Any) -> bool:
         and not user.is_staff
         and hasattr(user, "customer_profile")
     )
+
+
+def may_answer_offer(user: Any, case: Any) -> bool:
+    """The customer's own answer to an offer, outside the back office: the portal customer whose
+    case it is, or the exchange's API client that opened the case for them. Staff never answer
+    for the customer here; they record an answer given another way, citing the message."""
+    if is_api_client(user):
+        return case.intake_client_id == user.pk
+    if is_portal_customer(user):
+        return case.customer_id == user.pk
+    return False

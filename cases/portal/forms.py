@@ -98,3 +98,14 @@ class ReplyForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("What does it show?"), max_length=300, required=False)
+
+
+class OfferRejectForm(forms.Form):
+    """Rejecting an offer: the customer says why (the handler reads it before revising)."""
+
+    reason = forms.CharField(
+        label=_("Why do you reject the offer?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The team reads this before making you a revised offer or a final response."),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.portal import followup, views
+from cases.portal import followup, offers, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,18 @@ urlpatterns = [
     path("cases/<str:reference>/", views.case_detail, name="case_detail"),
     path("cases/<str:reference>/reply/", views.case_reply, name="case_reply"),
     path("cases/<str:reference>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path(
+        "cases/<str:reference>/offers/<int:version>/accept/",
+        offers.offer_accept,
+        name="offer_accept",
+    ),
+    path(
+        "cases/<str:reference>/offers/<int:version>/reject/",
+        offers.offer_reject,
+        name="offer_reject",
+    ),
+    # The signed link of the offer email: no sign-in (cases.portal.offers).
+    path("offers/<str:token>/", offers.offer_link, name="offer_link"),
     path(
         "cases/<str:reference>/evidence/<int:evidence_id>/",
         views.evidence_download,

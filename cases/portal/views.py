@@ -25,6 +25,7 @@ from cases.portal.followup import followup_context
 from cases.portal.forms import (
     ComplaintForm,
     EvidenceForm,
+    OfferRejectForm,
     ReplyForm,
     SignInForm,
     incoming_files,
@@ -33,6 +34,7 @@ from cases.portal.selectors import (
     case_timeline_for_customer,
     customer_status,
     notifications_for_customer,
+    offer_panel_for_customer,
 )
 from cases.portal.services import (
     complaint_submit_once,
@@ -196,7 +198,12 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 
 def _case_page(
-    request: HttpRequest, case: Case, *, reply_form: ReplyForm | None = None, status: int = 200
+    request: HttpRequest,
+    case: Case,
+    *,
+    reply_form: ReplyForm | None = None,
+    reject_form: OfferRejectForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     notifications = []
     for notification in notifications_for_customer(case=case, user=request.user)[:20]:
@@ -216,6 +223,8 @@ def _case_page(
         "messages_public": list(messages_public_for_case(case=case)),
         "evidence": list(evidence_list_for_customer(case=case)),
         "notifications": notifications,
+        "offers": offer_panel_for_customer(case=case),
+        "reject_form": reject_form or OfferRejectForm(),
         "reply_form": reply_form,
         "evidence_form": EvidenceForm(),
         "max_file_mb": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024),

@@ -58,18 +58,33 @@ class AuditSource:
     actor_field: str
 
 
+def _case_path(model: type[Model], depth: int = 2) -> str | None:
+    """The lookup from a row of `model` to its case id: its own `case` column, else through a
+    foreign key to a model that has one (an action through its offer, an execution attempt
+    through its action and offer), at most `depth` hops."""
+    names = {f.name: f for f in model._meta.fields}
+    if "case" in names and names["case"].related_model is Case:
+        return "case_id"
+    if depth == 0:
+        return None
+    for field in model._meta.fields:
+        related = field.related_model
+        if not field.many_to_one or related is None or related is Case:
+            continue
+        if related._meta.label_lower.startswith("auth.") or related is model:
+            continue
+        inner = _case_path(related, depth - 1)
+        if inner is not None:
+            return f"{field.name}__{inner}"
+    return None
+
+
 def audit_sources() -> list[AuditSource]:
     """Every history table of a tracked model, then the two ledgers, in a stable order."""
     sources = []
     for model in sorted(registered_models.values(), key=lambda m: m._meta.label_lower):
         history = model.history.model  # type: ignore[attr-defined]
-        names = {f.name for f in history._meta.fields}
-        if model is Case:
-            case_path = "id"
-        elif "case" in names:
-            case_path = "case_id"
-        else:
-            case_path = None
+        case_path = "id" if model is Case else _case_path(model)
         sources.append(
             AuditSource(
                 label=model._meta.label_lower,
@@ -389,7 +404,9 @@ def _branch(
     elif source.case_path == "id":
         case_col, ref_col = F("id"), F("reference")
     else:
-        case_col, ref_col = F("case_id"), F("case__reference")
+        # `case_id`, or through the objects between (`offer__case_id`).
+        through = source.case_path.removesuffix("_id")
+        case_col, ref_col = F(source.case_path), F(f"{through}__reference")
     return (
         qs.annotate(
             a_when=F(date),

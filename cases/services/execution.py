@@ -20,6 +20,7 @@ the case is resolved by itself and the customer told what was done.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import socket
 from datetime import timedelta
@@ -27,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,7 +59,7 @@ from cases.services.followup import survey_send
 from cases.services.jobs import task_enqueue
 from cases.services.lifecycle import case_transition
 from cases.services.notifications import notification_queue
-from cases.services.recusal import staff_write_check
+from cases.services.recusal import staff_write_check, staff_write_scope
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import (
     ApplicationError,
@@ -74,10 +76,17 @@ START_ACTOR = SystemActor("task:execution_start")
 SWEEP_ACTOR = SystemActor("task:execution_sweep")
 # Not yet finished: the case cannot be resolved while any action is in one of these.
 OPEN = (X.NOT_STARTED, X.QUEUED, X.RUNNING, X.NEEDS_ATTENTION)
+SETTLED = (X.DONE, X.CANCELLED, X.NOT_NEEDED)
 
 
 def _worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:120]
+
+
+def _accepted_offer(case: Case) -> ResolutionOffer:
+    """The offer being carried out: the case's latest accepted one (a case reopened after
+    resolution keeps its earlier accepted offer beside the new one)."""
+    return ResolutionOffer.objects.filter(case=case, state=OfferState.ACCEPTED).latest("version")
 
 
 def _enqueue(action_ids: list[int]) -> None:
@@ -94,7 +103,7 @@ def execution_start(*, case_id: int, actor: Actor = START_ACTOR) -> str:
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None or case.state != CaseState.RESOLUTION_ACCEPTED:
             return "skipped"
-        offer = ResolutionOffer.objects.get(case=case, state=OfferState.ACCEPTED)
+        offer = _accepted_offer(case)
         queued = []
         for action in offer.actions.select_for_update().order_by("position"):
             if action.execution_state != X.NOT_STARTED:
@@ -140,7 +149,8 @@ def _request(action: OfferAction) -> ActionRequest:
 
 def action_execute(*, action_id: int, actor: Actor = EXECUTION_ACTOR) -> str:
     """One attempt at one action. Returns "done", "attention", "retry" (the exchange did not
-    answer; the task retries later), or "skipped" (nothing to do: done, cancelled, not due).
+    answer; the task retries later), or "skipped" (nothing to do: done, cancelled, waiting
+    for a person; a settled action settles its case, should that be left undone).
     Never raises for an exchange failure: every answer is recorded."""
     # 1. Claim: the attempt is on record before the call.
     with transaction.atomic():
@@ -150,15 +160,23 @@ def action_execute(*, action_id: int, actor: Actor = EXECUTION_ACTOR) -> str:
             .filter(pk=action_id)
             .first()
         )
-        if action is None or action.execution_state not in (X.QUEUED, X.RUNNING):
-            return "skipped"
-        number = action.attempts_log.count() + 1
-        action.execution_state = X.RUNNING
-        action.attempts += 1
-        stamp(action, actor=actor, reason=f"Attempt {number}")
-        action.save()
-        attempt = ExecutionAttempt.objects.create(action=action, number=number, worker=_worker())
-        request = _request(action)
+        claimed = action is not None and action.execution_state in (X.QUEUED, X.RUNNING)
+        if claimed:
+            number = action.attempts_log.count() + 1
+            action.execution_state = X.RUNNING
+            action.attempts += 1
+            stamp(action, actor=actor, reason=f"Attempt {number}")
+            action.save()
+            attempt = ExecutionAttempt.objects.create(
+                action=action, number=number, worker=_worker()
+            )
+            request = _request(action)
+    if not claimed:
+        if action is not None and action.execution_state in SETTLED:
+            # A worker killed after recording the last answer and before resolving the case:
+            # the message delivered again finishes that (a no-op once the case moved on).
+            execution_settle(case_id=action.offer.case_id, actor=actor)
+        return "skipped"
     # 2. The call, holding no lock.
     try:
         result = get_gateway().perform(request)
@@ -272,7 +290,7 @@ def retry_delay(*, action_id: int) -> int:
     action = OfferAction.objects.filter(pk=action_id).only("next_attempt_at").first()
     if action is None or action.next_attempt_at is None:
         return 0
-    return max(0, int((action.next_attempt_at - timezone.now()).total_seconds()))
+    return max(0, math.ceil((action.next_attempt_at - timezone.now()).total_seconds()))
 
 
 def execution_settle(*, case_id: int, actor: Actor) -> str:
@@ -283,7 +301,7 @@ def execution_settle(*, case_id: int, actor: Actor) -> str:
         case = Case.objects.select_for_update().filter(pk=case_id).first()
         if case is None or case.state != CaseState.EXECUTING:
             return "skipped"
-        offer = ResolutionOffer.objects.get(case=case, state=OfferState.ACCEPTED)
+        offer = _accepted_offer(case)
         actions = list(offer.actions.select_related("asset").order_by("position"))
         if any(a.execution_state in OPEN for a in actions):
             return "waiting"
@@ -328,11 +346,15 @@ def _may_settle(user: Any, case: Case) -> bool:
     return user.is_superuser or (leads_a_team(user) and case.team and case.team.lead_id == user.pk)
 
 
-def _attention_action(action: OfferAction, actor: Any, act: str) -> OfferAction:
+def _lead_only(action: OfferAction, actor: Any) -> Case:
     case = action.offer.case
     if not _may_settle(actor, case):
         raise PermissionDeniedError(_("Only a lead of the case's team retries or cancels actions."))
-    staff_write_check(case=case, actor=actor, act=act)
+    return case
+
+
+def _attention_action(action: OfferAction) -> OfferAction:
+    """The action, locked; ConflictError unless it still needs attention."""
     locked = (
         OfferAction.objects.select_for_update(of=("self",))
         .select_related("offer__case", "asset")
@@ -345,14 +367,19 @@ def _attention_action(action: OfferAction, actor: Any, act: str) -> OfferAction:
 
 def action_retry(*, action: OfferAction, actor: Any, reason: str) -> OfferAction:
     """A person sends a refused or exhausted action to the exchange again (the same key, so
-    it can never be done twice), with a fresh set of attempts."""
+    it can never be done twice), with a fresh set of attempts. Raises ApplicationError (no
+    reason), PermissionDeniedError (not a lead of the case's team, or recused: the refusal is
+    recorded), ConflictError (the action no longer needs attention)."""
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
             _("Say why it is retried."), extra={"errors": {"reason": [_("Required.")]}}
         )
+    # Checked before the write's transaction, so that a recusal refusal stays on record.
+    case = _lead_only(action, actor)
+    staff_write_check(case=case, actor=actor, act="execution:retry")
     with transaction.atomic():
-        locked = _attention_action(action, actor, "execution:retry")
+        locked = _attention_action(action)
         locked.execution_state = X.QUEUED
         locked.attempts = 0
         locked.next_attempt_at = timezone.now()
@@ -371,15 +398,19 @@ def action_retry(*, action: OfferAction, actor: Any, reason: str) -> OfferAction
 
 def action_cancel(*, action: OfferAction, actor: Any, reason: str) -> OfferAction:
     """A person gives up an action the exchange refused, with a reason of at least 20
-    characters; the case is resolved when nothing else is open."""
+    characters; the case is resolved when nothing else is open (in the lead's name). Raises
+    as `action_retry`."""
     reason = (reason or "").strip()
     if len(reason) < 20:
         raise ApplicationError(
             _("Explain in at least 20 characters why the action is cancelled."),
             extra={"errors": {"reason": [_("At least 20 characters.")]}},
         )
+    # Checked before the write's transaction, so that a recusal refusal stays on record.
+    case = _lead_only(action, actor)
+    staff_write_check(case=case, actor=actor, act="execution:cancel")
     with transaction.atomic():
-        locked = _attention_action(action, actor, "execution:cancel")
+        locked = _attention_action(action)
         locked.execution_state = X.CANCELLED
         locked.cancelled_reason = reason
         locked.next_attempt_at = None
@@ -392,16 +423,19 @@ def action_cancel(*, action: OfferAction, actor: Any, reason: str) -> OfferActio
             reason=reason,
             data={"action": locked.pk, "what": action_phrase(locked)},
         )
-    execution_settle(case_id=locked.offer.case_id, actor=actor)
+    # The case resolves in the lead's name, checked once above for this act.
+    with staff_write_scope(case, actor):
+        execution_settle(case_id=locked.offer.case_id, actor=actor)
     return locked
 
 
 def execution_sweep(*, limit: int = 500) -> dict[str, int]:
-    """Queue again what a lost message or a killed worker left behind: actions queued or
-    running and untouched for EXECUTION_STALE_AFTER (or queued and due), and accepted cases
-    whose execution never started. Set-based reads; the work itself is idempotent."""
-    now = timezone.now()
-    stale = now - settings.EXECUTION_STALE_AFTER
+    """Pick up what a lost message or a killed worker left behind, once untouched for
+    EXECUTION_STALE_AFTER: actions queued or running are queued again (the repeat asks the
+    exchange with the same key), accepted cases whose execution never started are started, and
+    executing cases with nothing left open are resolved (a worker killed between recording the
+    last answer and resolving the case). Set-based reads; the work itself is idempotent."""
+    stale = timezone.now() - settings.EXECUTION_STALE_AFTER
     actions = list(
         OfferAction.objects.filter(
             execution_state__in=[X.QUEUED, X.RUNNING], updated_at__lt=stale
@@ -417,4 +451,13 @@ def execution_sweep(*, limit: int = 500) -> dict[str, int]:
     )
     for pk in cases:
         task_enqueue("cases.tasks.execution_start", pk)
-    return {"actions": len(actions), "cases": len(cases)}
+    still_open = OfferAction.objects.filter(
+        offer__case=OuterRef("pk"), offer__state=OfferState.ACCEPTED, execution_state__in=OPEN
+    )
+    unsettled = list(
+        Case.objects.filter(state=CaseState.EXECUTING, updated_at__lt=stale)
+        .exclude(Exists(still_open))
+        .values_list("pk", flat=True)[:limit]
+    )
+    settled = sum(execution_settle(case_id=pk, actor=SWEEP_ACTOR) == "resolved" for pk in unsettled)
+    return {"actions": len(actions), "cases": len(cases), "settled": settled}

@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.enums import CaseEventType, CaseState, DecisionChannel, OutcomeReason, ProcessReason
-from cases.lib.customer_links import SURVEY, link_token
 from cases.lib.redaction import redact_secrets
 from cases.models import Case, Survey
 from cases.policies.followup import reopen_deadline
@@ -71,13 +70,6 @@ def _customer_channel(actor: Actor) -> str:
     raise PermissionDeniedError(_("Only the customer answers here."))
 
 
-def survey_url(survey: Survey) -> str:
-    """The link of the survey's email: a signed token for this survey and this customer (never
-    a sign-in), under the portal's address."""
-    token = link_token(purpose=SURVEY, case=survey.case, object_id=survey.pk)
-    return settings.PORTAL_BASE_URL.rstrip("/") + f"/portal/surveys/{token}/"
-
-
 def survey_send(*, case: Case, actor: Actor) -> Survey | None:
     """Ask the customer how it went, once per resolution of the case (a new round after a
     reopening): by email and in the portal, answerable until SURVEY_WINDOW has passed. None for
@@ -100,6 +92,8 @@ def survey_send(*, case: Case, actor: Actor) -> Survey | None:
         data={"survey": survey.pk, "round": survey.round},
     )
     deadline = reopen_deadline(case)
+    # The link is signed when the email is rendered (cases.services.notifications), never
+    # stored; the reopening deadline is written as the customer reads it.
     notification_queue(
         case=case,
         kind="case.survey",
@@ -107,8 +101,6 @@ def survey_send(*, case: Case, actor: Actor) -> Survey | None:
         actor=actor,
         context={
             "survey_id": survey.pk,
-            "survey_url": survey_url(survey),
-            "answer_by": survey.expires_at.strftime("%Y-%m-%d %H:%M"),
             "reopen_by": deadline.strftime("%Y-%m-%d %H:%M") if deadline else "",
         },
     )

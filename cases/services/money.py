@@ -1,4 +1,5 @@
-"""What an offer is worth in US dollars, from the exchange's prices through the gateway.
+"""What an offer is worth in US dollars, from the exchange's prices through the gateway, and
+the assets the exchange pays in.
 
 The rate used is stored with the offer (price, symbol, source and time), so thresholds and
 reports read the value as it was when the offer was made and never recompute it.
@@ -17,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from cases.gateway import GatewayError, get_gateway
 from cases.gateway.port import iso
-from cases.models import Asset
+from cases.models import Asset, OfferAction
+from complaints_site.common.actors import Actor
 from complaints_site.common.exceptions import ApplicationError
+from complaints_site.common.history import stamp
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,39 @@ def usd_rates(*, assets: Iterable[Asset], at: datetime | None = None) -> dict[st
             asset.code, Decimal(record["price"]), symbol, gateway.name, record["time"] or ""
         )
     return rates
+
+
+def _asset_error(field: str, message: str) -> ApplicationError:
+    return ApplicationError(message, extra={"errors": {field: [message]}})
+
+
+def asset_save(*, asset: Asset, actor: Actor, reason: str) -> Asset:
+    """Add or change an asset the exchange pays in, with the reason kept in its history.
+
+    Once an offer names the asset, its code and its decimal places never change (stored
+    amounts and rates rely on them): add a new asset instead. An asset not at par with the
+    dollar needs the exchange's price symbol. Raises ApplicationError naming the field."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _asset_error("change_reason", _("Say why you change this asset."))
+    asset.code = (asset.code or "").strip().upper()
+    asset.usd_price_symbol = (asset.usd_price_symbol or "").strip().upper()
+    if not asset.usd_par and not asset.usd_price_symbol:
+        raise _asset_error(
+            "usd_price_symbol",
+            _("Name the exchange's price symbol, or count the asset at par with the dollar."),
+        )
+    if asset.pk is not None:
+        before = Asset.objects.get(pk=asset.pk)
+        changed_terms = before.code != asset.code or before.decimals != asset.decimals
+        if changed_terms and OfferAction.objects.filter(asset_id=asset.pk).exists():
+            raise _asset_error(
+                "decimals" if before.code == asset.code else "code",
+                _(
+                    "Offers already name this asset: its code and decimal places no longer "
+                    "change. Add a new asset instead."
+                ),
+            )
+    stamp(asset, actor=actor, reason=reason)
+    asset.save()
+    return asset

@@ -22,13 +22,20 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 
+from cases.enums import ActionKind
+from cases.lib.customer_links import OFFER, SURVEY, link_token
+from cases.lib.money import amount_display
 from cases.lib.reply_tokens import reply_address
 from cases.models import (
     Case,
     Notification,
     NotificationChannel,
     NotificationStatus,
+    OfferAction,
+    ResolutionOffer,
+    Survey,
 )
 from cases.services.jobs import task_enqueue
 from complaints_site.common.actors import Actor
@@ -109,6 +116,61 @@ def _enqueue(notification_id: int) -> None:
     task_enqueue("cases.tasks.notification_deliver", notification_id)
 
 
+def _portal(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _offer_terms(offer_id: Any) -> dict[str, Any]:
+    """The offer an email puts to the customer: its deadline and its actions as they read."""
+    offer = ResolutionOffer.objects.filter(pk=offer_id).first()
+    actions = OfferAction.objects.filter(offer_id=offer_id).select_related("asset")
+    return {
+        "offer": offer,
+        "actions": [
+            {
+                "label": ActionKind(a.kind).label,
+                "amount": f"{amount_display(a.amount, decimals=a.asset.decimals)} {a.asset.code}"
+                if a.amount is not None and a.asset is not None
+                else "",
+                "detail": a.detail,
+                "applies_to": a.target_reference,
+            }
+            for a in actions.order_by("position")
+        ],
+    }
+
+
+def _links(notification: Notification) -> dict[str, Any]:
+    """What the email of steps 5 to 7 needs beyond the case: the signed links (built at
+    rendering, so each email's link lives CUSTOMER_LINK_MAX_AGE from its sending) and, read only
+    when the template uses them, the offer's terms or the survey's deadline."""
+    case, data, kind = notification.case, notification.context or {}, notification.kind
+    extra: dict[str, Any] = {}
+    if kind == "case.offer_sent" and data.get("offer_id"):
+        extra["terms"] = SimpleLazyObject(lambda: _offer_terms(data["offer_id"]))
+        if notification.channel != NotificationChannel.EMAIL:
+            return extra  # the portal shows the offer with its buttons on the case page
+        token = link_token(
+            purpose=OFFER, case=case, object_id=data["offer_id"], version=data.get("version", 0)
+        )
+        url = _portal(f"/portal/offers/{token}/")
+        extra["accept_url"] = f"{url}?answer=accept"
+        extra["reject_url"] = f"{url}?answer=reject"
+    elif kind == "case.resolved":
+        extra["outcomes"] = [
+            {**line, "label": ActionKind(line["kind"]).label}
+            for line in data.get("actions", [])
+            if line.get("kind") in ActionKind.values
+        ]
+    elif kind == "case.survey" and data.get("survey_id"):
+        token = link_token(purpose=SURVEY, case=case, object_id=data["survey_id"])
+        extra["survey_url"] = _portal(f"/portal/surveys/{token}/")
+        extra["survey"] = SimpleLazyObject(
+            lambda: Survey.objects.filter(pk=data["survey_id"]).first()
+        )
+    return extra
+
+
 def notification_render(notification: Notification) -> tuple[str, str]:
     """(subject, body) in the recipient's language, from the case as it is now."""
     case = notification.case
@@ -119,7 +181,8 @@ def notification_render(notification: Notification) -> tuple[str, str]:
         "data": notification.context,
         "first_response_hours": int(settings.SLA_TARGETS[case.priority][0] / timedelta(hours=1)),
         "close_days": settings.INFO_REQUEST_CLOSE_AFTER.days,
-        "portal_url": settings.PORTAL_BASE_URL.rstrip("/") + f"/portal/cases/{case.reference}/",
+        "portal_url": _portal(f"/portal/cases/{case.reference}/"),
+        **_links(notification),
     }
     with translation.override(notification.locale):
         subject = render_to_string(f"cases/notifications/{stem}_subject.txt", context)

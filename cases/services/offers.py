@@ -59,6 +59,7 @@ from cases.services.events import case_event_record
 from cases.services.jobs import task_enqueue
 from cases.services.lifecycle import case_transition
 from cases.services.money import usd_rates
+from cases.services.notifications import notification_queue
 from cases.services.recusal import staff_write, staff_write_check
 from complaints_site.common.actors import Actor, SystemActor
 from complaints_site.common.exceptions import (
@@ -434,6 +435,12 @@ def offer_discard(*, offer: ResolutionOffer, actor: Any, reason: str) -> Resolut
     return locked
 
 
+@staff_write(
+    "offer:send",
+    case_of=_offer_case,
+    may=lambda user, case: _may_propose(user, case),
+    denied=_("You may not send offers on this case."),
+)
 def offer_send(*, offer: ResolutionOffer, actor: Any) -> Case:
     """Put the approved offer to the customer: the case's `propose_resolution` transition,
     whose effect freezes the terms and tells the customer. Raises what `case_transition`
@@ -574,6 +581,14 @@ def offers_expire_sweep(*, limit: int = 500) -> int:
                     reason=f"Offer v{offer.version} expired unanswered",
                     expected_state=CaseState.RESOLUTION_PROPOSED,
                     by_service=True,
+                )
+                # Told only when the case went back to the handler (not when it had ended).
+                notification_queue(
+                    case=offer.case,
+                    kind="case.offer_expired",
+                    cause=f"offer-{offer.pk}-expired",
+                    actor=EXPIRY_ACTOR,
+                    context={"offer_id": offer.pk, "version": offer.version},
                 )
             done += 1
     return done

@@ -289,6 +289,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands a message no worker acknowledged (its worker was killed) to another worker after
+# the visibility timeout, one hour unless set here as JSON, e.g.
+# {"visibility_timeout": 3600}. Keep it above the longest retry countdown (a countdown is held
+# unacknowledged by the worker until due). The crash tests and bench/execution.py shorten it
+# with a quick restore sweep ("unacked_restore_interval": 1, "unacked_restore_throttle": 1).
+CELERY_BROKER_TRANSPORT_OPTIONS = env.json("CELERY_BROKER_TRANSPORT_OPTIONS", default={})
+# The queue tasks go to when nothing routes them; a test or bench worker takes a queue of its
+# own, and the tasks it queues in turn must go there too.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE: dict = {
     "quality-review-sample": {
         "task": "cases.tasks.quality_review_sample_previous_month",
@@ -403,6 +412,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Enum names in the schema, where a field's name alone is ambiguous: two fields named
+    # `channel` (where a case came from; how the customer answered an offer), and the offer's.
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "cases.api.serializers.API_CHANNELS",
+        "DecisionChannelEnum": "cases.enums.DecisionChannel",
+        "OfferStateEnum": "cases.api.serializers.OFFER_STATE_CHOICES",
+        "OfferAnswerEnum": "cases.api.serializers.OFFER_ANSWER_CHOICES",
+        "OfferOutcomeEnum": "cases.enums.OfferOutcome",
+        "ActionKindEnum": "cases.enums.ActionKind",
+        "ActionExecutionStateEnum": "cases.enums.ActionExecutionState",
+    },
 }
 
 # Lifecycle and clocks. Targets per priority: (first response, resolution).
@@ -439,8 +459,8 @@ USD_PRICE_MAX_AGE = timedelta(hours=env.int("USD_PRICE_MAX_AGE_HOURS", default=2
 # Similar closed cases shown while proposing (same category and finding, nearest amounts).
 PRECEDENT_COUNT = env.int("PRECEDENT_COUNT", default=5)
 # Carrying out actions at the exchange: attempts in all, and the first retry's delay (doubled
-# each time, with jitter). A queued or running action untouched this long is queued again by
-# the sweep (a message lost with the broker, a worker killed).
+# each time: 5, 10, 20, 40, 80 s by default). A queued or running action untouched this long is
+# queued again by the sweep (a message lost with the broker, a worker killed).
 EXECUTION_MAX_ATTEMPTS = env.int("EXECUTION_MAX_ATTEMPTS", default=6)
 EXECUTION_RETRY_SECONDS = env.int("EXECUTION_RETRY_SECONDS", default=5)
 EXECUTION_STALE_AFTER = timedelta(seconds=env.int("EXECUTION_STALE_SECONDS", default=600))

@@ -105,3 +105,28 @@ def test_intake(bench_db):
 def test_uploads():
     out = bench("uploads.py", "--repeat", "1", "--max-pixels", "3000000")
     assert re.search(r"phone screenshot 1170x2532 \(noisy PNG\)\s+\d+\s+2962440\s+accepted", out)
+
+
+@pytest.mark.postgres
+@needs_broker
+def test_execution(bench_db):
+    out = bench(
+        "execution.py",
+        "--actions",
+        "10",
+        "--per-case",
+        "5",
+        "--timeout-ms",
+        "50",
+        "--visibility",
+        "3",
+        "--kill-at",
+        "2",
+        BENCH_DB=bench_db,
+    )
+    assert re.search(r"^\| actions per second\s+\| [\d.]+ \|$", out, re.M), out
+    assert re.search(r"^\| time to drain\s+\| [\d.]+ s", out, re.M), out
+    assert re.search(r"^\| attempts per action\s+\| [\d.]+ \(", out, re.M), out
+    assert re.search(r"\| ledger actions / distinct keys / actions\s+\| 10 / 10 / 10 \|", out), out
+    assert re.search(r"w\d died \(exit -9, SIGKILL after performing an action\)", out), out
+    assert "exactly once: yes" in out

@@ -132,11 +132,6 @@ ZH: dict[str, str] = {
     "it as PDF in the portal:": "以下是我们对您的投诉 %(ref)s 的最终答复。您也可以在客户门户中阅读并下载 PDF：",
     "Fingerprint of this letter (SHA-256): %(hash)s": "本函的指纹（SHA-256）：%(hash)s",
     "[%(ref)s] Our final response to your complaint": "[%(ref)s] 我们对您的投诉的最终答复",
-    "Your case %(ref)s is resolved. How did it go? We ask two separate questions: how we "
-    "handled your complaint, and what you think of the outcome. It takes a minute.": "您的案件 %(ref)s 已解决。您觉得如何？"
-    "我们想问两个独立的问题：我们处理您投诉的方式，以及您对处理结果的看法。只需一分钟。",
-    "Answer here (no sign-in needed; the link works once):": "请在此回答（无需登录；链接仅可使用一次）：",
-    "You can answer until %(date)s (UTC).": "您可以在 %(date)s（UTC）之前回答。",
     "If you are not satisfied with the outcome, you can reopen the case until %(date)s (UTC) "
     "from your case page in the portal or from the page of this survey.": "如果您对处理结果不满意，"
     "可以在 %(date)s（UTC）之前通过客户门户的案件页面或本调查页面重新打开案件。",

@@ -32,7 +32,7 @@ def test_the_cases_api_schema_has_no_warnings():
     ours = generator.get_schema(request=None, public=True)
     assert not GENERATOR_STATS, dict(GENERATOR_STATS._warn_cache)
     validate_schema(ours)
-    assert len(ours["paths"]) == 4
+    assert len(ours["paths"]) == 7
 
 
 @pytest.mark.parametrize(
@@ -51,6 +51,17 @@ def test_the_cases_api_schema_has_no_warnings():
             "/api/v1/cases/{reference}/evidence/",
             "post",
             {"201", "400", "401", "403", "404", "413", "415", "429"},
+        ),
+        ("/api/v1/cases/{reference}/offers/", "get", {"200", "401", "404", "429"}),
+        (
+            "/api/v1/cases/{reference}/offers/{version}/accept",
+            "post",
+            {"200", "401", "403", "404", "409", "429"},
+        ),
+        (
+            "/api/v1/cases/{reference}/offers/{version}/reject",
+            "post",
+            {"200", "400", "401", "403", "404", "409", "415", "429"},
         ),
     ],
 )
@@ -94,3 +105,18 @@ def test_schema_and_docs_are_served_to_signed_in_callers_only(client, exchange):
     client.force_login(UserFactory(username="reader"))
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_schema_documents_offers_with_amounts_as_strings(schema):
+    action = schema["components"]["schemas"]["OfferActionOutput"]["properties"]
+    assert action["amount"]["type"] == "string"
+    assert action["amount"]["nullable"] is True
+    assert action["amount"]["pattern"] == r"^[0-9]+(\.[0-9]+)?$"
+    offer = schema["components"]["schemas"]["OfferOutput"]
+    assert {"version", "state", "expires_at", "decision", "actions"} <= set(offer["properties"])
+    reject = schema["components"]["schemas"]["OfferRejectInput"]
+    assert reject["required"] == ["reason"]
+    accept = schema["paths"]["/api/v1/cases/{reference}/offers/{version}/accept"]["post"]
+    [version] = [p for p in accept["parameters"] if p["name"] == "version"]
+    assert version["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    assert "Idempotent-Replayed" in accept["responses"]["200"]["headers"]

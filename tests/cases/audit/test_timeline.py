@@ -17,7 +17,9 @@ from tests.support.history import copies_of_history
 
 pytestmark = pytest.mark.django_db
 
-TIMELINE_QUERIES = 22  # session, user, perms, one per case-linked source, name look-ups
+# Session, user, perms, one per case-linked source (offers, their actions and execution attempts
+# and the surveys among them), name look-ups.
+TIMELINE_QUERIES = 26
 
 
 def timeline_url(case):
@@ -40,7 +42,14 @@ def test_sources_are_discovered_from_history_tables_with_a_case_column():
         "intake_channels.socialmention",
         "cases.caseevent",
         "cases.recusalcheck",
+        "cases.resolutionoffer",
+        "cases.offeraction",
+        "cases.executionattempt",
+        "cases.survey",
     } <= linked
+    paths = {s.label: s.case_path for s in audit_sources()}
+    assert paths["cases.offeraction"] == "offer__case_id"
+    assert paths["cases.executionattempt"] == "action__offer__case_id"
     unlinked = {s.label for s in audit_sources() if not s.case_path}
     assert {"cases.team", "cases.staffprofile"} <= unlinked
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cases.enums import CaseState
 from cases.models import CheckOutcome, QualityReview, RecusalCheck
 from cases.policies.recusal import REVIEWER_IS_HANDLER
 from cases.services.quality import (
@@ -14,22 +15,13 @@ from cases.services.quality import (
 )
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 from tests.factories.cases import SYSTEM, make_case, make_team
+from tests.support.lifecycle import path_to
 
 pytestmark = pytest.mark.django_db
 
-CLOSE_PATH = [
-    "start_assessment",
-    "accept",
-    (
-        "determine_responsibility",
-        {"responsibility": "undetermined", "responsibility_rationale": "no evidence either way"},
-    ),
-    ("propose_resolution", {"resolution_summary": "explanation only"}),
-    "record_acceptance",
-    "start_execution",
-    "complete_execution",
-    "close",
-]
+# Closed after the exchange's final response (a resolved case closes only after the
+# reopening window).
+CLOSE_PATH = path_to(CaseState.CLOSED)
 
 
 def _closed(team, category, assignee=None):
