@@ -245,6 +245,7 @@ NOT_STAFF_WRITES = {
     "cases.services.assignment.cases_bulk_assign": "each case through case_assign (checked)",
     "cases.services.updates.case_update": "through case_update_triage and case_assign (checked)",
     "cases.services.teams": "teams, not cases",
+    "cases.services.followup.survey_answer": "the customer's own answer: staff are refused",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",
 }
