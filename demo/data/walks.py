@@ -218,11 +218,6 @@ DONE = Step(
 )
 
 
-CLOSE = Step(
-    transition="close", reason="Follow-up window over; no further contact from the customer."
-)
-
-
 def final(text: str, reason: str = "Deadlock: the exchange's final position sent.") -> Step:
     return Step(
         transition="issue_final_response", reason=reason, inputs={"final_response_text": text}
