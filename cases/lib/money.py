@@ -59,6 +59,13 @@ def _places(amount: Decimal) -> int:
     return max(0, -(int(exponent) + trailing))
 
 
+def amount_wire(amount: Decimal) -> str:
+    """The amount as sent to the exchange: plain digits, no exponent, no trailing zeros, never
+    rounded (1.50000000 -> "1.5")."""
+    text = format(amount, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def usd_round(value: Decimal) -> Decimal:
     """A dollar value for thresholds and reports, to the cent (the amount itself is never
     rounded; only its dollar equivalent is)."""
