@@ -1,5 +1,6 @@
 """The demo adapter: the synthetic exchange ledger in our own database (`demo.models`),
-filled by `seed_demo`. It behaves like the exchange would: same record shapes, idempotent actions.
+filled by `seed_demo`. It behaves like the exchange would: same record shapes, idempotent actions,
+and a reversal refused unless it names a transaction of the account.
 """
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from cases.gateway.port import (
     ACTION_KINDS,
@@ -110,6 +112,7 @@ class DemoExchangeGateway:
         account = self._account(action.account_id)
         existing = LedgerAction.objects.filter(idempotency_key=action.idempotency_key).first()
         if existing is None:
+            _check_reversal(account, action)
             try:
                 with transaction.atomic():
                     existing = LedgerAction.objects.create(
@@ -128,6 +131,21 @@ class DemoExchangeGateway:
         if existing.kind != action.kind or existing.params != dict(action.params):
             raise GatewayRejected("This idempotency key was used for another action.", status=409)
         return _result(existing, replayed=True)
+
+
+def _check_reversal(account: LedgerAccount, action: ActionRequest) -> None:
+    """The exchange reverses only a transaction of the account it knows (by its record id or
+    its on-chain txid); anything else is refused, never guessed."""
+    if action.kind != "reverse_transaction":
+        return
+    target = (action.params.get("target") or "").strip()
+    known = target and account.records.filter(Q(record_id=target) | Q(data__txid=target)).exists()
+    if not known:
+        raise GatewayRejected(
+            f"No transaction {target or '(none named)'} on account {account.account_id}: "
+            "nothing to reverse.",
+            status=422,
+        )
 
 
 def _result(row: LedgerAction, *, replayed: bool) -> ActionResult:

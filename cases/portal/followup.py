@@ -300,9 +300,11 @@ def survey_page(request: HttpRequest, token: str) -> HttpResponse:
         return _survey_page(request, token, link.survey, form=form, status=400)
     data = form.cleaned_data
     try:
+        channel = _channel(request, link.survey.case)
         survey_answer(
             survey=link.survey,
-            actor=customer_actor(_channel(request, link.survey.case)),
+            actor=customer_actor(channel),
+            channel=channel,
             process_score=data["process_score"],
             process_reasons=data["process_reasons"],
             outcome_score=data["outcome_score"],

@@ -49,7 +49,7 @@ from cases.gateway import (
     GatewayUnavailable,
     get_gateway,
 )
-from cases.lib.money import amount_display
+from cases.lib.money import amount_display, amount_wire
 from cases.models import Case, ExecutionAttempt, OfferAction, ResolutionOffer
 from cases.policies.access import may_run
 from cases.policies.routing import leads_a_team
@@ -135,7 +135,7 @@ def _request(action: OfferAction) -> ActionRequest:
     case = action.offer.case
     params = {"case": case.reference, "offer_version": str(action.offer.version)}
     if action.amount is not None and action.asset is not None:
-        params["amount"] = format(action.amount.normalize(), "f")
+        params["amount"] = amount_wire(action.amount)
         params["asset"] = action.asset.code
     if action.target_reference:
         params["target"] = action.target_reference

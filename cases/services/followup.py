@@ -43,10 +43,13 @@ from complaints_site.common.exceptions import (
 from complaints_site.common.history import stamp
 
 CLOSE_ACTOR = SystemActor("task:follow_up_close_sweep")
-# How the customer answers a survey or reopens: the portal signed in, or the email's link.
+# How the customer reopens: the portal signed in, or the email's link; the survey is also
+# answered through the API. A person is never asked for them.
 CUSTOMER_CHANNELS = (DecisionChannel.PORTAL, DecisionChannel.EMAIL_LINK)
+SURVEY_CHANNELS = (DecisionChannel.PORTAL, DecisionChannel.API, DecisionChannel.EMAIL_LINK)
 SCORES = range(1, 6)
 COMMENT_MAX_LENGTH = 2000
+SURVEY_COMMENT_MAX = COMMENT_MAX_LENGTH
 REOPEN_REASON_MAX_LENGTH = 2000
 
 
@@ -60,12 +63,12 @@ def _error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, extra={"errors": {field: [message]}})
 
 
-def _customer_channel(actor: Actor) -> str:
+def _customer_channel(actor: Actor, channels: tuple[str, ...] = CUSTOMER_CHANNELS) -> str:
     """The channel a customer actor acts through; PermissionDeniedError for anyone else (staff
     record nothing in the customer's name here)."""
     if isinstance(actor, SystemActor) and actor.name.startswith("customer:"):
         channel = actor.name.partition(":")[2]
-        if channel in CUSTOMER_CHANNELS:
+        if channel in channels:
             return channel
     raise PermissionDeniedError(_("Only the customer answers here."))
 
@@ -108,10 +111,10 @@ def survey_send(*, case: Case, actor: Actor) -> Survey | None:
 
 
 def _score(field: str, value: Any) -> int:
-    text = str(value if value is not None else "").strip()
-    if not text.isdigit() or int(text) not in SCORES:
+    """A whole number from 1 to 5 (forms coerce what they read; nothing else is guessed)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in SCORES:
         raise _error(field, _("Choose a score from 1 to 5."))
-    return int(text)
+    return value
 
 
 def _reasons(field: str, values: Iterable[Any] | None, choices: type) -> list[str]:
@@ -127,49 +130,56 @@ def survey_answer(
     *,
     survey: Survey,
     actor: Actor,
-    process_score: Any,
-    outcome_score: Any,
+    process_score: int,
+    outcome_score: int,
+    channel: str,
     process_reasons: Iterable[Any] | None = None,
     outcome_reasons: Iterable[Any] | None = None,
     comment: str = "",
 ) -> Survey:
-    """Record the customer's answer to a survey, once.
+    """Record the customer's answer to a survey, once: satisfaction with the handling
+    (`process_*`) and with the outcome (`outcome_*`), each a score of 1 to 5 with reason codes
+    (ProcessReason, OutcomeReason), and an optional comment (at most SURVEY_COMMENT_MAX
+    characters, secrets redacted before it is stored). Records a `survey.answered` event.
 
-    `actor` is the customer (`customer_actor("portal")` signed in, `customer_actor
-    ("email_link")` through the email's link). Each score is 1 to 5; reasons are codes of
-    ProcessReason and OutcomeReason; the comment is optional, at most COMMENT_MAX_LENGTH
-    characters, with secrets redacted before it is stored. Records a `survey.answered` event.
+    Only the customer answers, through the portal, the API or the email's link: `actor` is
+    `customer_actor(channel)`. The same answer again returns the survey as it is.
 
-    Raises PermissionDeniedError (not the customer), ApplicationError (a score out of range,
-    an unknown reason, a comment too long) or ConflictError (already answered, or expired).
+    Raises PermissionDeniedError (not the customer), ApplicationError (an unknown channel, a
+    score or reason out of range, a comment too long) or ConflictError (answered otherwise
+    before, or expired).
     """
-    channel = _customer_channel(actor)
-    process = _score("process_score", process_score)
-    outcome = _score("outcome_score", outcome_score)
-    process_codes = _reasons("process_reasons", process_reasons, ProcessReason)
-    outcome_codes = _reasons("outcome_reasons", outcome_reasons, OutcomeReason)
+    if channel not in SURVEY_CHANNELS:
+        raise _error("channel", _("Unknown channel."))
+    if _customer_channel(actor, SURVEY_CHANNELS) != channel:
+        raise PermissionDeniedError(_("Only the customer answers here."))
     comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX_LENGTH:
+    if len(comment) > SURVEY_COMMENT_MAX:
         raise _error(
-            "comment", _("Keep the comment under %(n)s characters.") % {"n": COMMENT_MAX_LENGTH}
+            "comment", _("Keep the comment under %(n)s characters.") % {"n": SURVEY_COMMENT_MAX}
         )
-    comment = redact_secrets(comment).text
+    answer = {
+        "process_score": _score("process_score", process_score),
+        "process_reasons": _reasons("process_reasons", process_reasons, ProcessReason),
+        "outcome_score": _score("outcome_score", outcome_score),
+        "outcome_reasons": _reasons("outcome_reasons", outcome_reasons, OutcomeReason),
+        "comment": redact_secrets(comment).text,
+    }
     with transaction.atomic():
         locked = Survey.objects.select_for_update().select_related("case").get(pk=survey.pk)
         if locked.answered_at is not None:
+            if all(getattr(locked, field) == value for field, value in answer.items()):
+                return locked
             raise ConflictError(
                 _("You already answered this survey. Thank you."), extra={"answered": True}
             )
         now = timezone.now()
         if locked.expires_at <= now:
             raise ConflictError(_("This survey is closed: the time to answer it has passed."))
+        for field, value in answer.items():
+            setattr(locked, field, value)
         locked.answered_at = now
         locked.channel = channel
-        locked.process_score = process
-        locked.process_reasons = process_codes
-        locked.outcome_score = outcome
-        locked.outcome_reasons = outcome_codes
-        locked.comment = comment
         stamp(locked, actor=actor, reason=f"Survey answered ({channel})")
         locked.save()
         case_event_record(
@@ -179,8 +189,8 @@ def survey_answer(
             data={
                 "survey": locked.pk,
                 "round": locked.round,
-                "process": process,
-                "outcome": outcome,
+                "process_score": locked.process_score,
+                "outcome_score": locked.outcome_score,
             },
         )
     return locked

@@ -41,6 +41,7 @@ from cases.lib.money import AmountError, amount_parse, usd_round
 from cases.models import (
     Asset,
     Case,
+    CaseEvent,
     Message,
     OfferAction,
     OfferApproval,
@@ -330,13 +331,23 @@ def offer_submit(*, offer: ResolutionOffer, actor: Any) -> ResolutionOffer:
     return locked
 
 
+def _changed_by(*, offer: ResolutionOffer, actor: Any) -> bool:
+    """Whether `actor` changed the terms of `offer` at some point (its edit events)."""
+    return CaseEvent.objects.filter(
+        case_id=offer.case_id,
+        type=CaseEventType.OFFER_EDITED,
+        actor_id=actor.pk,
+        data__offer=offer.pk,
+    ).exists()
+
+
 def offer_review(
     *, offer: ResolutionOffer, actor: Any, decision: str, reason: str
 ) -> ResolutionOffer:
-    """An approver approves or refuses the offer, with a reason. Never the proposer, never
-    someone recused from the case (the check is recorded); once per person and round. When
-    the approvals the tier requires are complete the offer is approved (the proposer then
-    sends it); a refusal returns it to the proposer.
+    """An approver approves or refuses the offer, with a reason. Never the proposer nor anyone
+    who changed its terms, never someone recused from the case (the check is recorded); once
+    per person and round. When the approvals the tier requires are complete the offer is
+    approved (the proposer then sends it); a refusal returns it to the proposer.
 
     Raises PermissionDeniedError, ApplicationError (no reason), ConflictError (not awaiting
     approval, or already answered by this person in this round).
@@ -353,6 +364,9 @@ def offer_review(
             if actor.pk == offer.proposer_id
             else _("You may not approve offers.")
         )
+    if _changed_by(offer=offer, actor=actor):
+        # Four eyes covers whoever wrote the terms, not only whoever drafted the offer first.
+        raise PermissionDeniedError(_("You changed this offer: another person must approve it."))
     staff_write_check(case=case, actor=actor, act="offer:approve")
     with transaction.atomic():
         locked = ResolutionOffer.objects.select_for_update().select_related("case").get(pk=offer.pk)
@@ -542,8 +556,9 @@ def offer_decide(
 
 
 def offers_expire_sweep(*, limit: int = 500) -> int:
-    """Hand back every sent offer past its deadline: the offer expires and the case goes to
-    `proposal_rejected`, where the handler revises the offer or issues the final response.
+    """Hand back every sent offer past its deadline: the offer expires (the customer is told)
+    and the case goes to `proposal_rejected`, where the handler revises the offer or issues the
+    final response.
     Safe to run twice at once: each offer is taken under a lock, skipping locked rows."""
     now = timezone.now()
     due = list(
@@ -571,6 +586,13 @@ def offers_expire_sweep(*, limit: int = 500) -> int:
                 type=CaseEventType.OFFER_EXPIRED,
                 actor=EXPIRY_ACTOR,
                 data={"offer": offer.pk, "version": offer.version},
+            )
+            notification_queue(
+                case=offer.case,
+                kind="case.offer_expired",
+                cause=f"offer-{offer.pk}-expired",
+                actor=EXPIRY_ACTOR,
+                context={"offer_id": offer.pk, "version": offer.version},
             )
             # The case may have moved on otherwise (withdrawn): the offer still expired.
             with contextlib.suppress(ConflictError):

@@ -1,13 +1,35 @@
-"""Demo cases with a finding: responsibility determined, a resolution proposed, accepted,
-being executed or resolved.
+"""Demo cases with a finding: responsibility determined (an offer awaiting its approver), a
+resolution proposed, accepted, being executed or resolved.
 
 In the order `seed_demo` opens them (references follow it)."""
 
 from __future__ import annotations
 
-from cases.enums import Category, Channel, Locale, Priority, ResponsibilityParty
+from cases.enums import (
+    ActionKind,
+    Category,
+    Channel,
+    Locale,
+    OfferOutcome,
+    Priority,
+    ResponsibilityParty,
+)
 from demo.data.people import ACCOUNTS
-from demo.data.walks import ACCEPTED, EXECUTE, REJECTED, DemoCase, find, propose, resolved
+from demo.data.walks import (
+    ACCEPTED,
+    EXECUTE,
+    Action,
+    Approval,
+    DemoCase,
+    advise,
+    compensate,
+    find,
+    propose,
+    refund,
+    rejected,
+    resolved,
+    voucher,
+)
 
 DECIDED_CASES: list[DemoCase] = [
     # --- responsibility_determined -------------------------------------------------------
@@ -31,6 +53,21 @@ DECIDED_CASES: list[DemoCase] = [
                 "Ops log shows the margin service was read-only from 02:05 to 02:31 UTC while "
                 "the liquidation engine kept running; the user's add-margin requests at 02:09 "
                 "and 02:12 were rejected (gateway log snapshot attached).",
+            ),
+            # Worth 1,495.25 USD: the 'standard' tier, waiting for one approver.
+            propose(
+                "You could not add margin while our margin service was read-only during "
+                "maintenance, yet the liquidation engine kept running. We compensate the "
+                "realised loss of your BTCUSDT long, 1,480.00 USDT, and refund the "
+                "liquidation fee of 15.25 USDT, both to your futures wallet.",
+                compensate("1480.00", detail="Realised loss of FUT-LIQ-3310284."),
+                refund("15.25", detail="Liquidation fee of FUT-TRD-3310284."),
+                justification=(
+                    "No liquidation during a maintenance window has been compensated before. "
+                    "Both add-margin requests were refused by our read-only margin service, so "
+                    "the whole realised loss and the fee are ours."
+                ),
+                send=False,
             ),
         ),
     ),
@@ -96,7 +133,14 @@ DECIDED_CASES: list[DemoCase] = [
                 ResponsibilityParty.PLATFORM_SYSTEM_FAULT,
                 "Fee ledger shows a duplicate posting caused by a retry in the settlement job.",
             ),
-            propose("Refund the duplicate taker fee of 3.12 USDT to the spot wallet."),
+            propose(
+                "Our settlement job posted the taker fee of your order ORD-5517730012 twice "
+                "after a retry. We refund the duplicate fee of 3.12 USDT to your spot wallet.",
+                refund("3.12", detail="Duplicate fee line of ORD-5517730012."),
+                justification=(
+                    "The refund is exactly the duplicate fee posting shown in the fee ledger."
+                ),
+            ),
         ),
     ),
     DemoCase(
@@ -120,7 +164,15 @@ DECIDED_CASES: list[DemoCase] = [
                 "Trigger service lagged 41 s behind the mark price during the spike "
                 "(monitoring snapshot); the order should have triggered at 3,200.",
             ),
-            propose("按 3,200 USDT 的触发价格补偿差额 612.40 USDT 至现货账户。"),
+            propose(
+                "行情剧烈波动时，我们的触发服务比标记价格延迟了 41 秒，您的止盈单本应在 3,200 "
+                "USDT 触发。我们按 3,200 USDT 的触发价格补偿差额 612.40 USDT 至您的现货账户。",
+                compensate("612.40", detail="ORD-5524419908: fill vs. the 3,200 trigger."),
+                justification=(
+                    "Trigger lag is our fault; the amount is the difference between the fill "
+                    "and the 3,200 USDT trigger on the order's quantity."
+                ),
+            ),
         ),
     ),
     DemoCase(
@@ -142,7 +194,22 @@ DECIDED_CASES: list[DemoCase] = [
                 "Review was completed on day 1 but the release step was not done; the ticket "
                 "was left unassigned after a shift change.",
             ),
-            propose("Release the withdrawal, waive its fee and credit a 20 USDT voucher."),
+            propose(
+                "The risk review of your withdrawal WD-88104432 was completed on the first day, "
+                "but the release step was never done. We release it today, refund its 1 USDT "
+                "network fee and credit a 20 USDT voucher for the wait.",
+                Action(
+                    kind=ActionKind.UNFREEZE,
+                    target="WD-88104432",
+                    detail="Release the withdrawal held by the risk review.",
+                ),
+                refund("1.00", detail="Network fee of WD-88104432."),
+                voucher("20.00", detail="For the five days without an answer."),
+                justification=(
+                    "A withdrawal left unreleased after an approved review is a staff error; "
+                    "fee and voucher as our service-recovery guideline says."
+                ),
+            ),
         ),
     ),
     # --- resolution_accepted ---------------------------------------------------------------
@@ -166,7 +233,31 @@ DECIDED_CASES: list[DemoCase] = [
                 "An address re-assignment done by support on the 2nd mapped the address to "
                 "the sub-account (operation log).",
             ),
-            propose("Move 0.85 ETH from the sub-account to the main account."),
+            # Worth about 2,500 USD at today's ETH price: one approver (the 'standard' tier).
+            propose(
+                "Our support staff re-assigned your ETH deposit address to your trading-bot "
+                "sub-account by mistake. We move the 0.85 ETH deposit from sub-account "
+                "SUB-24471106-BOT to your main account.",
+                Action(
+                    kind=ActionKind.REVERSE_TRANSACTION,
+                    asset="ETH",
+                    amount="0.85",
+                    target="0x7d2a9c4e1b3f5a6d8c0e2b4a6f8d0c2e4a6b8d0f2c4e6a8b0d2f4c6e8a0b2d4f",
+                    detail="Reverse the credit to SUB-24471106-BOT; credit the main account.",
+                ),
+                justification=(
+                    "The deposit itself is moved, nothing more: the operation log shows the "
+                    "address re-assignment by support."
+                ),
+                approvals=(
+                    Approval(
+                        "approver",
+                        "Deposit DEP-24471106-1 sits on SUB-24471106-BOT; the re-assignment "
+                        "on the 2nd was ours.",
+                    ),
+                ),
+            ),
+            # Accepted: carrying it out waits for a worker (demo.seed holds the task back).
             ACCEPTED,
         ),
     ),
@@ -190,7 +281,17 @@ DECIDED_CASES: list[DemoCase] = [
                 "The client showed 'expired' after the server had accepted the quote "
                 "(race in app 5.12); the user confirmed twice.",
             ),
-            propose("Compensate half the rate difference: 18.75 USDT."),
+            propose(
+                "The app showed the quote as expired after our server had accepted it, and you "
+                "confirmed twice. We share the difference: half of it, 18.75 USDT, to your "
+                "spot wallet.",
+                compensate("18.75", detail="Half the rate difference of CNV-771029384."),
+                outcome=OfferOutcome.PARTLY_UPHELD,
+                justification=(
+                    "Shared responsibility (app race, user confirmed twice): half the "
+                    "difference, as for shared findings."
+                ),
+            ),
             ACCEPTED,
         ),
     ),
@@ -216,13 +317,27 @@ DECIDED_CASES: list[DemoCase] = [
                 "Stop request was acknowledged but never reached the bot scheduler (queue "
                 "outage 11:02-13:15).",
             ),
-            propose("Refund 50% of the loss: 206.25 USDT."),
-            REJECTED,
             propose(
-                "Revised: refund the full loss of 412.50 USDT.",
-                "Revised proposal after the customer's objection.",
+                "Your stop request reached us but not the bot scheduler. We refund half of the "
+                "loss of the two hours, 206.25 USDT.",
+                refund("206.25", detail="Half of the losses of BOT-GRID-90417 after the stop."),
+                outcome=OfferOutcome.PARTLY_UPHELD,
+                justification=(
+                    "First bot-scheduler case; half because the bot kept its grid settings."
+                ),
+            ),
+            rejected("The bot ignored my stop for two hours. I want the whole loss back."),
+            propose(
+                "You are right: the stop was acknowledged, so every loss after it is ours. We "
+                "refund the full loss of 412.50 USDT.",
+                refund("412.50", detail="Losses of BOT-GRID-90417 after the stop (6 trades)."),
+                justification=(
+                    "Revised after the customer's objection: the stop was acknowledged, so the "
+                    "whole loss after it is ours."
+                ),
             ),
             ACCEPTED,
+            # The refund is queued at the exchange; no worker has taken it yet.
             EXECUTE,
         ),
     ),
@@ -245,7 +360,24 @@ DECIDED_CASES: list[DemoCase] = [
                 "Date of birth and nationality differ from the listed person; the analyst "
                 "did not compare them before freezing.",
             ),
-            propose("Unfreeze the account and add the false-positive note to the profile."),
+            propose(
+                "Your date of birth and nationality differ from the listed person. We lift the "
+                "freeze on your account today and note on your profile that you are not that "
+                "person, so the screening does not stop you again.",
+                Action(
+                    kind=ActionKind.UNFREEZE,
+                    target="FRZ-26630048-1",
+                    detail="Lift the account freeze of the sanctions name match.",
+                ),
+                advise(
+                    ActionKind.TECHNICAL_SUPPORT,
+                    "False-positive note added to the screening profile (list entry 4471).",
+                ),
+                justification=(
+                    "A freeze without comparing date of birth and nationality is a staff "
+                    "error; lifting it is the only remedy asked."
+                ),
+            ),
             ACCEPTED,
             EXECUTE,
         ),
@@ -270,7 +402,22 @@ DECIDED_CASES: list[DemoCase] = [
                 ResponsibilityParty.USER_OPERATION_ERROR,
                 "Deposit arrived without tag; ownership proven by a signed message from the "
                 "sending address.",
-                "Credit 640 XRP minus the 10 XRP recovery fee.",
+                propose(
+                    "Your 640 XRP deposit arrived without its destination tag. Our deposits team "
+                    "matched it to your account after you signed a message from the sending "
+                    "address: 630 XRP are credited, after the 10 XRP recovery fee.",
+                    advise(
+                        ActionKind.TECHNICAL_SUPPORT,
+                        "Deposit DEP-48213377-0788 matched and credited by the deposits team "
+                        "(640 XRP less the 10 XRP recovery fee). Always copy the destination "
+                        "tag shown next to the XRP address.",
+                    ),
+                    outcome=OfferOutcome.NOT_UPHELD,
+                    justification=(
+                        "User error: the deposit is recovered as a service, with the standard "
+                        "recovery fee."
+                    ),
+                ),
             ),
         ),
     ),
@@ -292,7 +439,15 @@ DECIDED_CASES: list[DemoCase] = [
             *resolved(
                 ResponsibilityParty.PLATFORM_SYSTEM_FAULT,
                 "Campaign job skipped users who deposited through the API.",
-                "补发 20 USDT 活动奖励至现货账户。",
+                propose(
+                    "活动发放程序漏掉了通过 API 充值的用户。我们补发 8 月充值返利活动奖励 20 "
+                    "USDT 至您的现货账户。",
+                    compensate("20.00", detail="August deposit bonus not paid."),
+                    justification=(
+                        "The campaign promised 20 USDT for this deposit; the job skipped API "
+                        "deposits."
+                    ),
+                ),
             ),
         ),
     ),
@@ -313,7 +468,21 @@ DECIDED_CASES: list[DemoCase] = [
             *resolved(
                 ResponsibilityParty.PLATFORM_STAFF_ERROR,
                 "Request was approved but the reset was never triggered (operation log).",
-                "Complete the 2FA reset and walk the user through setting up an authenticator.",
+                propose(
+                    "Your 2FA reset was approved but never carried out. We complete it today and "
+                    "help you set up an authenticator app.",
+                    advise(
+                        ActionKind.TECHNICAL_SUPPORT,
+                        "2FA reset completed by the security team; sign in with your password "
+                        "and follow the setup screen.",
+                    ),
+                    advise(
+                        ActionKind.SECURITY_ADVICE,
+                        "Use an authenticator app rather than SMS, and keep its recovery codes "
+                        "offline.",
+                    ),
+                    justification="Nothing to pay: the reset is done and the user is guided.",
+                ),
             ),
         ),
     ),

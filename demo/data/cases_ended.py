@@ -1,30 +1,47 @@
-"""Demo cases that ended or left the normal path: closed, proposal rejected, final response,
-in arbitration, reopened, out of scope, withdrawn.
+"""Demo cases that ended or left the normal path: resolved and in follow-up (one survey
+answered), closed, proposal rejected, final response, in arbitration, reopened by the customer,
+out of scope, withdrawn.
 
 In the order `seed_demo` opens them (references follow it)."""
 
 from __future__ import annotations
 
-from cases.enums import Category, Channel, Locale, Priority, ResponsibilityParty
+from cases.enums import (
+    ActionKind,
+    Category,
+    Channel,
+    Locale,
+    OfferOutcome,
+    OutcomeReason,
+    Priority,
+    ProcessReason,
+    ResponsibilityParty,
+)
 from demo.data.people import ACCOUNTS
 from demo.data.walks import (
-    CLOSE,
-    REJECTED,
     DemoCase,
     Reassign,
     Step,
+    SurveyAnswer,
     accept,
+    advise,
     answered,
     ask,
     assess,
+    compensate,
     final,
     find,
     propose,
+    refund,
+    rejected,
+    reopen,
     resolved,
+    voucher,
 )
 
 ENDED_CASES: list[DemoCase] = [
-    # --- closed ----------------------------------------------------------------------------
+    # --- resolved, in follow-up (a case closes once the 14-day reopening window has passed,
+    # so the demo shows these resolved; the sweep closes them later) ---------------------------
     DemoCase(
         subject="Limit order cancelled without notice during delisting",
         description=(
@@ -43,9 +60,17 @@ ENDED_CASES: list[DemoCase] = [
                 ResponsibilityParty.PLATFORM_STAFF_ERROR,
                 "The delisting notice went to the announcement page only; the email "
                 "campaign was not sent to holders of open orders.",
-                "Apologise and credit a 10 USDT fee voucher.",
+                propose(
+                    "We are sorry: the delisting notice for XYZ/USDT went to the announcement "
+                    "page only and never reached you by email. We credit a 10 USDT fee voucher.",
+                    voucher("10.00", detail="Fee voucher for the missing delisting email."),
+                    outcome=OfferOutcome.PARTLY_UPHELD,
+                    justification=(
+                        "The cancellation itself was correct; the missing email is ours, "
+                        "hence a voucher."
+                    ),
+                ),
             ),
-            CLOSE,
         ),
     ),
     DemoCase(
@@ -66,11 +91,33 @@ ENDED_CASES: list[DemoCase] = [
                 ResponsibilityParty.SHARED,
                 "Gateway timeouts confirmed for 3% of requests; the client retried without "
                 "idempotency keys, which doubled some orders.",
-                "提供 API 技术支持，说明幂等键用法，并补偿 75 USDT。",
+                propose(
+                    "过去一周下单接口约 3% 的请求超时，这是我们的问题；您的程序在超时后"
+                    "未带幂等键重试，导致部分订单重复。我们为您提供 API 技术支持，并补偿 "
+                    "75 USDT。",
+                    advise(
+                        ActionKind.TECHNICAL_SUPPORT,
+                        "API 团队已说明下单接口幂等键（newClientOrderId）的用法：超时后用同一个"
+                        "键重试，不会重复下单。",
+                    ),
+                    compensate("75.00", detail="Half the estimated loss of 150 USDT."),
+                    outcome=OfferOutcome.PARTLY_UPHELD,
+                    justification=(
+                        "Shared finding: half of the estimated 150 USDT loss, with API support."
+                    ),
+                ),
             ),
-            CLOSE,
+            # The satisfaction survey sent at resolution, answered through the email's link.
+            SurveyAnswer(
+                process_score=4,
+                process_reasons=(ProcessReason.KEPT_INFORMED, ProcessReason.HELPFUL_STAFF),
+                outcome_score=3,
+                outcome_reasons=(OutcomeReason.WELL_EXPLAINED, OutcomeReason.AMOUNT_LOW),
+                comment="处理很及时，技术支持讲得很清楚；但补偿只有损失的一半，偏低。",
+            ),
         ),
     ),
+    # --- closed ----------------------------------------------------------------------------
     DemoCase(
         subject="P2P buyer's bank transfer reversed after I released the coins",
         description=(
@@ -146,8 +193,17 @@ ENDED_CASES: list[DemoCase] = [
                 "Email queue was delayed 9 minutes; in-app alert was on time; the position "
                 "was at 96% margin ratio for an hour before.",
             ),
-            propose("Compensate 50 USDT for the delayed notification."),
-            REJECTED,
+            propose(
+                "Our margin-call email was delayed 9 minutes; the in-app alert was on time. We "
+                "compensate 50 USDT for the delayed email.",
+                compensate("50.00", detail="Delayed margin-call email."),
+                outcome=OfferOutcome.PARTLY_UPHELD,
+                justification=(
+                    "Shared: the in-app alert was on time and the position sat at 96% for an "
+                    "hour; 50 USDT for the late email."
+                ),
+            ),
+            rejected("50 USDT does not cover a liquidation the email should have warned of."),
         ),
     ),
     DemoCase(
@@ -168,8 +224,20 @@ ENDED_CASES: list[DemoCase] = [
                 ResponsibilityParty.THIRD_PARTY_P2P_COUNTERPARTY,
                 "Buyer cancelled after paying; funds and coins are both with the seller.",
             ),
-            propose("请将买家付款原路退回，平台确认后关闭争议订单。"),
-            REJECTED,
+            propose(
+                "买家付款后取消了订单，目前付款和币都在您这里。请将买家的付款原路退回，平台确认后"
+                "关闭争议订单。",
+                advise(
+                    ActionKind.NO_ACTION,
+                    "平台无需划转资金：请将买家付款原路退回并在订单页上传退款凭证，我们核实后关闭"
+                    "争议。",
+                ),
+                outcome=OfferOutcome.NOT_UPHELD,
+                justification=(
+                    "Nothing to pay: both the payment and the coins are with the seller."
+                ),
+            ),
+            rejected("我担心退款后买家不认账，希望平台直接处理这笔退款。"),
         ),
     ),
     # --- final_response --------------------------------------------------------------------
@@ -221,8 +289,17 @@ ENDED_CASES: list[DemoCase] = [
                 "Matching engine latency normal; the fill reflects the order book during "
                 "the release; stop-market orders carry no price guarantee.",
             ),
-            propose("Goodwill fee voucher of 15 USDT; no refund of slippage."),
-            REJECTED,
+            propose(
+                "Your stop-market order filled at the best prices the order book had during "
+                "the CPI release; stop-market orders carry no price guarantee. As a goodwill "
+                "gesture we offer a 15 USDT fee voucher.",
+                voucher("15.00", detail="Goodwill: no slippage refund."),
+                outcome=OfferOutcome.NOT_UPHELD,
+                justification=(
+                    "Not our fault (normal latency, thin book); a small goodwill voucher only."
+                ),
+            ),
+            rejected("A voucher is not a refund of the 1.8% slippage."),
             final(
                 "Your order was executed correctly at the best prices available. Our offer of "
                 "a 15 USDT voucher stands; you may refer this decision to arbitration."
@@ -313,10 +390,17 @@ ENDED_CASES: list[DemoCase] = [
             *resolved(
                 ResponsibilityParty.PLATFORM_SYSTEM_FAULT,
                 "Refund job returned the principal only.",
-                "Refund the 1 USDT network fee.",
+                propose(
+                    "Our refund job returned the principal of your failed withdrawal WD-88001276 "
+                    "but kept its network fee. We refund the 1 USDT fee.",
+                    refund("1.00", detail="Network fee of the failed WD-88001276."),
+                    justification="The refund is exactly the fee the refund job kept back.",
+                ),
             ),
-            Step(
-                transition="reopen", reason="Customer says the fee refund went to the wrong wallet."
+            reopen(
+                "The 1 USDT came back to my funding wallet, not the spot wallet the withdrawal "
+                "left from.",
+                channel="portal",
             ),
         ),
     ),
@@ -335,9 +419,13 @@ ENDED_CASES: list[DemoCase] = [
             *resolved(
                 ResponsibilityParty.PLATFORM_SYSTEM_FAULT,
                 "Product was mislabelled as fixed-term in the fee table.",
-                "退还赎回手续费 25 USDT。",
+                propose(
+                    "灵活理财在费率表中被错误标为定期产品。我们退还您赎回时被扣的手续费 25 USDT。",
+                    refund("25.00", detail="0.5% fee on the 5,000 USDT redemption."),
+                    justification="The refund is exactly the 0.5% fee charged by mistake.",
+                ),
             ),
-            Step(transition="reopen", reason="用户表示另一笔赎回同样被收费。"),
+            reopen("我另一笔 3,000 USDT 的赎回同样被扣了 0.5% 手续费，也应退还。"),
         ),
     ),
     # --- reopened and investigated again ---------------------------------------------------
@@ -358,11 +446,23 @@ ENDED_CASES: list[DemoCase] = [
             *resolved(
                 ResponsibilityParty.USER_OPERATION_ERROR,
                 "APR is variable and shown as such; the user's stake started mid-epoch.",
-                "Explain the reward calculation; no compensation.",
+                propose(
+                    "The 4.1% on the Earn page is a variable rate, and your stake started in the "
+                    "middle of an epoch, so its first days earned nothing. Your rewards are "
+                    "correct; we explain the calculation below.",
+                    advise(
+                        ActionKind.NO_ACTION,
+                        "Rewards follow the network's rate, shown as variable; a stake starts "
+                        "earning at the next epoch.",
+                    ),
+                    outcome=OfferOutcome.NOT_UPHELD,
+                    justification="Nothing to pay: the rewards match the variable rate.",
+                ),
             ),
-            Step(
-                transition="reopen",
-                reason="Customer sent a screenshot of the page without the 'variable' note.",
+            # Reopened by the customer, with their reason; the handler looks again.
+            reopen(
+                "The page I subscribed on did not say 'variable': I attach the screenshot I "
+                "took that day."
             ),
             Step(transition="reinvestigate", reason="Checking the page version the customer saw."),
         ),

@@ -45,7 +45,9 @@ def final_state(spec: DemoCase) -> str:
         moves.setdefault((source, name), []).append(target)
     state, paused_from = str(CaseState.RECEIVED), ""
     for step in spec.steps:
-        if isinstance(step, Reassign):
+        # A hand-over, an offer left awaiting approval, a refused attempt at the exchange, a
+        # survey answer: none moves the case.
+        if isinstance(step, Reassign) or not step.transition:
             continue
         targets = moves.get((state, step.transition))
         if not targets:

@@ -339,3 +339,56 @@ def trc20_fee(book: AccountBook, anchor: datetime) -> None:
             txid=txid_for(record_id),
             status="completed",
         )
+
+
+def eth_unstake(book: AccountBook, anchor: datetime) -> None:
+    """4.2875 ETH unstaked: shown as redeemed, but the validator exit failed and the principal
+    stayed in the staking wallet."""
+    book.operation(
+        f"OPS-{book.number}-ST0",
+        anchor - timedelta(days=20),
+        "earn_subscribed",
+        "ETH staking: 4.2875 ETH at 3.6% APR",
+    )
+    book.operation(
+        f"OPS-{book.number}-ST1",
+        anchor,
+        "earn_redeem_requested",
+        "ETH staking: redeem 4.2875 ETH; product page status 'redeemed'",
+    )
+    book.operation(
+        f"OPS-{book.number}-ST2",
+        minutes_after(anchor, 95),
+        "validator_exit_failed",
+        "Exit batch of 37 accounts failed; principal held in the staking hot wallet",
+        ip="10.0.0.9",
+    )
+
+
+def card_double_charge(book: AccountBook, anchor: datetime) -> None:
+    """A card purchase of 500 EUR the exchange recorded once, while the card gateway's retry
+    made the processor charge the card twice (the second charge is not in this ledger)."""
+    book.deposit(
+        "CARD-77310452",
+        anchor,
+        asset="EUR",
+        network="CARD",
+        amount="500.00",
+        txid="CARD-77310452",
+        confirmations="1",
+        status="credited",
+        credited_at=minutes_after(anchor, 1),
+    )
+    book.operation(
+        f"OPS-{book.number}-CD1",
+        minutes_after(anchor, 0.5),
+        "card_capture_retried",
+        "Card gateway timeout after 30 s; capture retried (processor reference not recorded)",
+        ip="10.0.0.11",
+    )
+    book.operation(
+        f"OPS-{book.number}-CD2",
+        minutes_after(anchor, 2),
+        "card_purchase_filled",
+        "500.00 EUR -> 541.20 USDT",
+    )

@@ -17,9 +17,11 @@ from demo.ledger.book import AccountBook
 from demo.ledger.deposits import (
     btc_fee,
     btc_not_received,
+    card_double_charge,
     chat_pending,
     closed,
     earn_fee,
+    eth_unstake,
     frozen_withdrawal,
     rebate_campaign,
     refund_fee,
@@ -348,6 +350,18 @@ INCIDENTS: dict[str, Incident] = {
         window=(7 * DAY, DAY),
         kinds=(RecordKind.WITHDRAWALS,),
         build=trc20_fee,
+    ),
+    "ETH 质押赎回后本金未到账": Incident(
+        anchor=before_received(days=10),
+        window=(DAY, 10 * DAY),
+        kinds=(RecordKind.OPERATIONS,),
+        build=eth_unstake,
+    ),
+    "Card purchase of 500 EUR charged twice": Incident(
+        anchor=before_received(days=2),
+        window=(HOUR, 2 * DAY),
+        kinds=(RecordKind.DEPOSITS, RecordKind.OPERATIONS),
+        build=card_double_charge,
     ),
     "BTC price dropped right after I bought": Incident(
         anchor=before_received(days=1),

@@ -1,16 +1,26 @@
 """Writing the demo ledger: plan every account's book (background, then its cases' incidents in
-the order the cases were received), then create only what is missing.
+the order the cases were received), then create only what is missing; then the daily USD prices
+that value offers (`demo.ledger.prices`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from demo.data import CASES, DemoCase
 from demo.ledger.book import AccountBook, background_history
 from demo.ledger.incidents import DAY, find_incident, incident_anchor, incident_window, received_utc
+from demo.ledger.prices import (
+    DAILY,
+    DAYS_AFTER,
+    DAYS_BEFORE,
+    NEAR,
+    REFILL_WITHIN,
+    daily_points,
+    midnight,
+)
 from demo.models import LedgerAccount, LedgerPrice, LedgerRecord
 
 
@@ -44,8 +54,9 @@ def plan_books(now: datetime) -> tuple[dict[str, AccountBook], dict[str, datetim
 
 
 def ledger_seed(*, now: datetime) -> int:
-    """Create whatever of the demo ledger is missing for the accounts of `demo.seed.CASES`;
-    never change what exists. Returns the number of rows created (accounts, records, prices)."""
+    """Create whatever of the demo ledger is missing for the accounts of `demo.seed.CASES`, and
+    the daily USD prices around `now`; never change what exists. Returns the number of rows
+    created (accounts, records, prices)."""
     books, opened, prices = plan_books(now)
     with transaction.atomic():
         existing_accounts = dict(
@@ -102,4 +113,31 @@ def ledger_seed(*, now: datetime) -> int:
             taken.add((symbol, at))
             new_prices.append(LedgerPrice(symbol=symbol, at=at, price=price))
         LedgerPrice.objects.bulk_create(new_prices)
-    return len(new_accounts) + len(new_records) + len(new_prices)
+        daily = daily_prices_missing(now)
+        LedgerPrice.objects.bulk_create(daily)
+    return len(new_accounts) + len(new_records) + len(new_prices) + len(daily)
+
+
+def daily_prices_missing(now: datetime) -> list[LedgerPrice]:
+    """The daily USD prices (`demo.ledger.prices`) of every symbol whose series runs out within
+    REFILL_WITHIN of `now`: none on a later run while a seeded series lasts."""
+    today = midnight(now)
+    stocked = set(
+        LedgerPrice.objects.filter(symbol__in=DAILY, at__gte=today + REFILL_WITHIN).values_list(
+            "symbol", flat=True
+        )
+    )
+    start = today - timedelta(days=DAYS_BEFORE) - NEAR
+    end = today + timedelta(days=DAYS_AFTER) + NEAR
+    rows = []
+    for symbol in sorted(set(DAILY) - stocked):
+        present = list(
+            LedgerPrice.objects.filter(symbol=symbol, at__gte=start, at__lte=end)
+            .order_by("at")
+            .values_list("at", "price")
+        )
+        rows += [
+            LedgerPrice(symbol=symbol, at=at, price=price)
+            for symbol, at, price in daily_points(symbol, now=now, present=present)
+        ]
+    return rows

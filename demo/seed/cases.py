@@ -1,6 +1,7 @@
 """Seeding one demo case: opened through the intake door, assigned, walked through
-`case_transition` step by step, then given what a handler and the customer would have added
-(a snapshot of the exchange's records, consultations, replies, files)."""
+`case_transition` step by step (the resolution's steps through their own services:
+`demo.seed.resolution`), then given what a handler and the customer would have added (a
+snapshot of the exchange's records, consultations, replies, files)."""
 
 from __future__ import annotations
 
@@ -21,14 +22,23 @@ from cases.services.intake import (
     message_post_staff,
 )
 from cases.services.lifecycle import case_transition
+from cases.services.offers import customer_actor
 from cases.services.snapshots import snapshot_pull
 from demo.data.investigation import CONSULTATIONS, SENSITIVE_UPLOADS
 from demo.data.people import ACTOR, API_CLIENT_USERNAME
 from demo.data.timeline import received_at
-from demo.data.walks import DemoCase, Reassign
+from demo.data.walks import Answer, Attempt, DemoCase, Propose, Reassign, Step, SurveyAnswer
 from demo.gateway import DemoExchangeGateway
 from demo.ledger import incident_kinds, incident_window
 from demo.seed.files import demo_csv, demo_png
+from demo.seed.resolution import (
+    seed_answer,
+    seed_carry_out,
+    seed_execution_start,
+    seed_final_response,
+    seed_offer,
+    seed_survey_answer,
+)
 
 
 def seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team], now: datetime):
@@ -72,6 +82,20 @@ def seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team], 
                 team=teams[step.team] if step.team else None,
                 assignee=users[step.assignee] if step.assignee else None,
             )
+        elif isinstance(step, Propose):
+            case = seed_offer(case, step, users=users)
+        elif isinstance(step, Answer):
+            case = seed_answer(case, step, spec=spec)
+        elif isinstance(step, Attempt):
+            case = seed_carry_out(case)
+        elif isinstance(step, SurveyAnswer):
+            case = seed_survey_answer(case, step)
+        elif step.transition == "start_execution":
+            case = seed_execution_start(case)
+        elif step.transition == "complete_execution":
+            case = seed_carry_out(case)
+        elif step.transition == "issue_final_response":
+            case = seed_final_response(case, step, actor=ACTOR)
         else:
             inputs = dict(step.inputs)
             if step.transition == "determine_responsibility":
@@ -88,13 +112,20 @@ def seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team], 
             case = case_transition(
                 case=case,
                 transition=step.transition,
-                actor=ACTOR,
+                actor=step_actor(step, users=users),
                 reason=step.reason,
                 **inputs,
             )
     seed_investigation(spec, case=case, users=users, teams=teams, now=now)
     seed_correspondence(spec, case=case, users=users)
     return case
+
+
+def step_actor(step: Step, *, users: dict[str, Any]) -> Any:
+    """Who runs a transition of the walk: the seed, a demo login, or the customer."""
+    if step.by.startswith("customer:"):
+        return customer_actor(step.by.removeprefix("customer:"))
+    return users[step.by] if step.by else ACTOR
 
 
 def pull_snapshot(spec: DemoCase, *, case: Case, now: datetime):

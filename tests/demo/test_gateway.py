@@ -195,3 +195,33 @@ def test_unfreeze_sets_the_account_active(account):
     assert account.status == LedgerAccountStatus.ACTIVE
     assert result.status == "done"
     assert DemoExchangeGateway().account_status("EX-1001").status == "active"
+
+
+def test_a_reversal_names_a_transaction_of_the_account(account):
+    other = LedgerAccountFactory(account_id="EX-2002")
+    deposit(account, "D-1", START, txid="0xabc")
+    deposit(other, "D-2", START, txid="0xother")
+    gateway = DemoExchangeGateway()
+
+    by_id = gateway.perform(
+        ActionRequest("reverse_transaction", "EX-1001", "k-r1", {"target": "D-1"})
+    )
+    by_txid = gateway.perform(
+        ActionRequest("reverse_transaction", "EX-1001", "k-r2", {"target": "0xabc"})
+    )
+    assert (by_id.status, by_txid.status) == ("done", "done")
+
+    for key, params in [
+        ("k-r3", {"target": "CAP-5517-0932-B"}),  # unknown to the exchange
+        ("k-r4", {"target": "0xother"}),  # another account's
+        ("k-r5", {}),  # none named
+    ]:
+        with pytest.raises(GatewayRejected, match="nothing to reverse") as caught:
+            gateway.perform(ActionRequest("reverse_transaction", "EX-1001", key, params))
+        assert caught.value.status == 422
+    assert set(LedgerAction.objects.values_list("idempotency_key", flat=True)) == {"k-r1", "k-r2"}
+    # A repeat of a reversal already done is answered from the record, as any action.
+    again = gateway.perform(
+        ActionRequest("reverse_transaction", "EX-1001", "k-r1", {"target": "D-1"})
+    )
+    assert again.replayed is True

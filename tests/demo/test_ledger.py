@@ -1,3 +1,4 @@
+import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from demo.data.timeline import received_at
 from demo.gateway import DemoExchangeGateway
 from demo.ledger import incident_kinds, incident_window, ledger_seed
 from demo.ledger.incidents import find_incident
+from demo.ledger.prices import DAILY, DAYS_AFTER, DAYS_BEFORE, daily_points, daily_price, midnight
 from demo.ledger.seed import plan_books
 from demo.models import LedgerAccount, LedgerPrice, LedgerRecord
 
@@ -157,6 +159,8 @@ def test_every_record_normalizes(seeded):
         gateway.account_status(account_id)
     assert total == LedgerRecord.objects.count()
     symbols = list(LedgerPrice.objects.values_list("symbol", flat=True).distinct())
+    # The daily USD prices run DAYS_AFTER days ahead.
+    end = NOW + timedelta(days=DAYS_AFTER + 1)
     assert len(gateway.prices(symbols, start, end)) == LedgerPrice.objects.count()
 
 
@@ -172,3 +176,81 @@ def test_no_float_in_any_record(seeded):
 
     for record_id, data in LedgerRecord.objects.values_list("record_id", "data"):
         walk(data, record_id)
+
+
+# --- Daily USD prices: offers can be valued whenever the demo runs ---------------------------
+
+
+def test_every_symbol_has_a_price_each_midnight_from_30_days_before_to_400_after(seeded):
+    today = midnight(NOW)
+    days = DAYS_BEFORE + DAYS_AFTER + 1
+    for symbol in DAILY:
+        midnights = set(
+            LedgerPrice.objects.filter(
+                symbol=symbol,
+                at__gte=today - timedelta(days=DAYS_BEFORE),
+                at__lte=today + timedelta(days=DAYS_AFTER),
+                at__hour=0,
+                at__minute=0,
+                at__second=0,
+            ).values_list("at", flat=True)
+        )
+        assert len(midnights) == days, symbol
+    assert {"BTCUSDT", "ETHUSDT", "SOLUSDT", "EURUSD", "GBPUSD", "CNYUSD"} == set(DAILY)
+
+
+@pytest.mark.parametrize("later", [timedelta(0), timedelta(days=37, hours=23, minutes=59)])
+def test_an_offer_can_be_valued_at_any_moment_of_the_series(seeded, later):
+    from cases.models import Asset
+    from cases.services.money import usd_rates
+
+    at = NOW + later
+    rates = usd_rates(assets=Asset.objects.all(), at=at)
+    assert set(rates) == {"BTC", "ETH", "SOL", "USDT", "USDC", "USD", "EUR", "GBP", "CNY"}
+    assert Decimal(50000) < rates["BTC"].price < Decimal(70000)
+    assert Decimal("0.1") < rates["CNY"].price < Decimal("0.2")
+    assert rates["ETH"].source == "demo exchange ledger"
+
+
+def test_a_days_price_depends_on_the_day_alone_and_stays_near_its_level():
+    day = NOW.date()
+    for symbol, (base, places) in DAILY.items():
+        assert daily_price(symbol, day) == daily_price(symbol, day)
+        assert daily_price(symbol, day).as_tuple().exponent == places.as_tuple().exponent
+        for offset in range(0, 400, 7):
+            price = daily_price(symbol, day + timedelta(days=offset))
+            assert abs(price - base) <= base * Decimal("0.04"), (symbol, offset)
+
+
+def test_a_midnight_inside_an_incident_shows_no_jump(seeded):
+    # The liquidation's window runs from the evening before to 04:14: across midnight.
+    spec = case("Futures position liquidated")
+    start, end = incident_window(spec, now=NOW)
+    assert start.date() != end.date()
+    prices = [Decimal(p["price"]) for p in DemoExchangeGateway().prices(["BTCUSDT"], start, end)]
+    steps = [abs(b - a) / a for a, b in itertools.pairwise(prices)]
+    assert max(steps) < Decimal("0.015")
+
+
+def test_a_run_a_year_later_tops_the_series_up(seeded):
+    later = NOW + timedelta(days=380)
+    created = ledger_seed(now=later)
+    assert created > 0
+    far = midnight(later) + timedelta(days=DAYS_AFTER)
+    assert LedgerPrice.objects.filter(symbol="ETHUSDT", at=far).exists()
+    assert ledger_seed(now=later) == 0
+
+
+def test_a_midnight_near_an_incidents_prices_takes_the_nearest_of_them():
+    today = midnight(NOW)
+    present = [
+        (today - timedelta(hours=2, minutes=5), Decimal("60100.00")),
+        (today - timedelta(hours=2), Decimal("60250.00")),
+        (today + timedelta(days=1), Decimal("1.00")),  # a midnight already priced
+    ]
+    points = {at: price for _s, at, price in daily_points("BTCUSDT", now=NOW, present=present)}
+    assert points[today] == Decimal("60250.00")
+    assert today + timedelta(days=1) not in points
+    two_days = today + timedelta(days=2)
+    assert points[two_days] == daily_price("BTCUSDT", two_days.date())
+    assert len(points) == DAYS_BEFORE + DAYS_AFTER

@@ -13,9 +13,14 @@ from cases.models import (
     CaseUserObjectPermission,
     CustomerProfile,
     Evidence,
+    ExecutionAttempt,
     Message,
     Notification,
+    OfferAction,
+    OfferApproval,
+    ResolutionOffer,
     StaffProfile,
+    Survey,
     Team,
     TeamMembership,
 )
@@ -23,6 +28,7 @@ from channels.models import ChatSession, InboundEmail, SocialMention
 from demo.data import CASES
 from demo.data.people import DEMO_PASSWORD, TEAMS, USERS
 from demo.data.timeline import final_state
+from demo.models import LedgerAction, LedgerPrice
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +73,15 @@ def snapshot() -> dict:
         "object_permissions": (
             CaseUserObjectPermission.objects.count(),
             CaseGroupObjectPermission.objects.count(),
+        ),
+        "resolution": (
+            sorted(ResolutionOffer.objects.values_list("case__reference", "version", "state")),
+            sorted(OfferAction.objects.values_list("offer_id", "position", "execution_state")),
+            OfferApproval.objects.count(),
+            ExecutionAttempt.objects.count(),
+            sorted(Survey.objects.values_list("case__reference", "round", "answered_at")),
+            LedgerAction.objects.count(),
+            LedgerPrice.objects.count(),
         ),
         "intake": (
             Message.objects.count(),

@@ -24,24 +24,11 @@ ETH_AMOUNT = "0.123456789012345678"
 
 
 def ensure_assets():
-    """The assets the data migration seeds: a transactional test elsewhere may have flushed
-    them from a reused test database."""
-    import importlib
-
+    """The assets seeded with the product (post_migrate restores them after a flush too)."""
+    from cases.enums import default_assets_ensure
     from cases.models import Asset
 
-    seeded = importlib.import_module("cases.migrations.0016_assets").ASSETS
-    for code, name, kind, decimals, symbol, par in seeded:
-        Asset.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "decimals": decimals,
-                "usd_price_symbol": symbol,
-                "usd_par": par,
-            },
-        )
+    default_assets_ensure(Asset)
 
 
 def _case(**overrides):

@@ -250,7 +250,7 @@ NOT_STAFF_WRITES = {
     "cases.services.execution.execution_settle": "tasks, and action_cancel (checked)",
     "cases.services.followup.survey_send": "inside execution_settle (a task or a checked cancel)",
     "cases.services.money.asset_save": "assets, not cases",
-    "cases.services.followup.survey_answer": "the customer's answer (staff are refused)",
+    "cases.services.followup.survey_answer": "the customer's own answer: staff are refused",
     "cases.services.followup.case_reopen_by_customer": "the customer's act (staff are refused)",
     "channels.services.chat": "chats before a case exists; converting opens a new case",
     "channels.services.social": "mentions before a case exists; converting opens a new case",

@@ -50,6 +50,7 @@ def answer(survey, actor=LINK, **overrides):
     kwargs = {
         "survey": survey,
         "actor": actor,
+        "channel": getattr(actor, "name", "").partition(":")[2],
         "process_score": 4,
         "process_reasons": ["quick", "kept_informed"],
         "outcome_score": 2,
@@ -104,13 +105,14 @@ def test_an_answer_is_stored_once_with_an_event(resolved_case):
     assert answered.channel == "email_link"
     event = CaseEvent.objects.get(case=survey.case, type="survey.answered")
     assert event.actor_label == "system:customer:email_link"
-    assert event.data == {"survey": survey.pk, "round": 1, "process": 4, "outcome": 2}
+    assert event.data == {"survey": survey.pk, "round": 1, "process_score": 4, "outcome_score": 2}
     assert answered.history.count() == 2  # sent, answered
 
 
 def test_answering_twice_is_refused_and_keeps_the_first_answer(resolved_case):
     survey = Survey.objects.get(case=resolved_case())
     answer(survey)
+    assert answer(survey).answered_at is not None  # the same answer again: as it was
     with pytest.raises(ConflictError) as again:
         answer(survey, actor=PORTAL, process_score=1, outcome_score=1)
     assert again.value.extra == {"answered": True}
@@ -135,6 +137,8 @@ def test_an_expired_survey_takes_no_answer(resolved_case):
         ("process_score", {"process_score": 6}),
         ("outcome_score", {"outcome_score": -1}),
         ("outcome_score", {"outcome_score": "five"}),
+        ("outcome_score", {"outcome_score": "5"}),
+        ("process_score", {"process_score": True}),
         ("outcome_score", {"outcome_score": None}),
         ("process_score", {"process_score": 3.5}),
         ("process_reasons", {"process_reasons": ["quick", "bribed"]}),
@@ -155,7 +159,9 @@ def test_only_the_customer_answers(staff, resolved_case):
     survey = Survey.objects.get(case=resolved_case())
     for actor in (staff(None, superuser=True), SystemActor("tests"), SystemActor("customer:x")):
         with pytest.raises(PermissionDeniedError):
-            answer(survey, actor=actor)
+            answer(survey, actor=actor, channel="email_link")
+    with pytest.raises(PermissionDeniedError):  # the actor speaks for another channel
+        answer(survey, actor=PORTAL, channel="email_link")
 
 
 def test_a_secret_in_the_comment_is_not_stored(resolved_case):
