@@ -29,7 +29,6 @@ ZH: dict[str, str] = {
     "Satisfaction survey sent": "已发送满意度调查",
     "Satisfaction survey answered": "已回答满意度调查",
     # The signed links (cases.lib.customer_links).
-    "This link has expired. Sign in to the portal to see your case.": "此链接已过期。请登录客户门户查看您的案件。",
     "This link is not valid. Use the link in our latest email.": "此链接无效。请使用我们最新邮件中的链接。",
     # The models (cases.models.followup).
     "language": "语言",
@@ -103,7 +102,6 @@ ZH: dict[str, str] = {
     "并说明了提交争议的方式。提交仲裁不影响您依法享有的其他权利。",
     "Yours sincerely,": "此致",
     # The staff form and the case page (cases/admin/letters.py, cases/templates/cases/letters/).
-    "Outcome": "处理结果",
     "Reasons": "理由",
     "Written to the customer as they are, in the letter's language.": "将原样写入给用户的函件（使用函件的语言）。",
     "Evidence relied on": "所依据的证据",
@@ -135,7 +133,6 @@ ZH: dict[str, str] = {
     "If you are not satisfied with the outcome, you can reopen the case until %(date)s (UTC) "
     "from your case page in the portal or from the page of this survey.": "如果您对处理结果不满意，"
     "可以在 %(date)s（UTC）之前通过客户门户的案件页面或本调查页面重新打开案件。",
-    "[%(ref)s] How did we do? Two questions about your complaint": "[%(ref)s] 我们做得怎么样？关于您投诉的两个问题",
     # The portal (cases/portal/followup.py, cases/templates/cases/portal/).
     "Very dissatisfied": "非常不满意",
     "Dissatisfied": "不满意",
