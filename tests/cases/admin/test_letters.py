@@ -194,7 +194,7 @@ def test_case_page_with_a_letter_budget_is_flat(client, lead, team, django_asser
     letter_issue(case=many, actor=lead, outcome="upheld", reasons=REASONS, evidence_ids=ids)
     client.force_login(lead)
     client.get(change_url(few))
-    counts = [_count(client, change_url(c), django_assert_max_num_queries, 18) for c in (few, many)]
+    counts = [_count(client, change_url(c), django_assert_max_num_queries, 19) for c in (few, many)]
     assert counts[0] == counts[1]
 
 
@@ -206,7 +206,6 @@ def test_the_bare_transition_is_not_a_way_around_the_letter(client, lead, case):
     response = post_transition(
         client, case, "issue_final_response", final_response_text="We maintain our position."
     )
-    assert response.status_code == 200
-    assert "done through its own page" in response.content.decode()
+    assert response.status_code == 403
     assert Case.objects.get(pk=case.pk).state == CaseState.INVESTIGATING
     assert not FinalResponseLetter.objects.filter(case=case).exists()

@@ -364,7 +364,7 @@ def test_case_page_budget_with_the_follow_up(client, alice, own, django_assert_m
     _grow(many, 30)
     client.force_login(alice)
     counts = [
-        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 9)
+        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 11)
         for c in (few, many)
     ]
     assert counts[0] == counts[1]
