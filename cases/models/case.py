@@ -218,7 +218,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
     # The summary of the offer last sent (the offer itself is `offers`, versioned).
     resolution_summary = models.TextField(_("proposed resolution"), blank=True)
     # Found to be fraud or abuse by the complainant: no satisfaction survey is sent.
-    fraud_or_abuse = models.BooleanField(_("fraud or abuse by the complainant"), default=False)
+    fraud_or_abuse = models.BooleanField(
+        _("fraud or abuse by the complainant"), default=False, db_default=False
+    )
     final_response_text = models.TextField(_("final response"), blank=True)
 
     # Clocks. All UTC. Due dates are computed at intake and on a priority change.

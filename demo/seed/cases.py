@@ -95,7 +95,10 @@ def seed_case(spec: DemoCase, *, users: dict[str, Any], teams: dict[str, Team], 
         elif step.transition == "complete_execution":
             case = seed_carry_out(case)
         elif step.transition == "issue_final_response":
-            case = seed_final_response(case, step, actor=ACTOR)
+            if not case.evidence.exists():
+                # The letter names the evidence relied on: the exchange's records.
+                pull_snapshot(spec, case=case, now=now)
+            case = seed_final_response(case, step, users=users)
         else:
             inputs = dict(step.inputs)
             if step.transition == "determine_responsibility":

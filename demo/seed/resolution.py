@@ -23,11 +23,12 @@ from typing import Any
 
 from django.db import transaction
 
-from cases.enums import ActionExecutionState, ApprovalDecision, OfferState
+from cases.enums import ActionExecutionState, ApprovalDecision, OfferOutcome, OfferState
 from cases.models import Case, OfferAction, ResolutionOffer, Survey
+from cases.policies.access import may_run
 from cases.services.execution import action_execute, execution_start
 from cases.services.followup import survey_answer
-from cases.services.lifecycle import case_transition
+from cases.services.letters import letter_issue
 from cases.services.offers import (
     ActionDraft,
     OfferTerms,
@@ -144,19 +145,19 @@ def seed_survey_answer(case: Case, step: SurveyAnswer) -> Case:
     return case
 
 
-def seed_final_response(case: Case, step: Step, *, actor: Any) -> Case:
-    """The exchange's final response on the case.
-
-    TODO(letter_issue): "a case with a final response letter". Once
-    `cases.services.letters.letter_issue` lands, issue the letter through it here (its outcome,
-    reasons, the evidence relied on and the arbitration deadline, in the customer's language),
-    and drop this direct transition: `issue_final_response` is taken only through that service.
-    """
-    return case_transition(
+def seed_final_response(case: Case, step: Step, *, users: dict[str, Any]) -> Case:
+    """The exchange's final response, issued by the demo lead as a letter in the customer's
+    language (`letter_issue`: the outcome, the reasons, the evidence relied on and the
+    deadline to go to arbitration), citing the case's evidence. The lead issues it when the
+    case is within their reach, else the demo administrator."""
+    lead = users["lead"]
+    actor = lead if may_run(lead, case, "cases.issue_final_response") else users["admin"]
+    evidence = list(case.evidence.order_by("pk").values_list("pk", flat=True)[:3])
+    letter_issue(
         case=case,
-        transition="issue_final_response",
         actor=actor,
-        reason=step.reason,
-        by_service=True,
-        **step.inputs,
+        outcome=OfferOutcome.NOT_UPHELD,
+        reasons=step.inputs["final_response_text"],
+        evidence_ids=evidence,
     )
+    return Case.objects.get(pk=case.pk)
