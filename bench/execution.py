@@ -181,6 +181,12 @@ def counts() -> tuple[int, int]:
     return done, Case.objects.filter(state="resolved").count()
 
 
+def attention() -> int:
+    from cases.models import OfferAction
+
+    return OfferAction.objects.filter(execution_state="needs_attention").count()
+
+
 def run(args, cases: list[int], logs: Path) -> dict:
     """Start the workers, queue every execution at once, kill one worker halfway; until every
     action is done and every case resolved."""
@@ -220,6 +226,9 @@ def run(args, cases: list[int], logs: Path) -> dict:
                     )
             if done == total and resolved == len(cases):
                 break
+            if stuck := attention():
+                # A refusal is final until a person acts: waiting longer proves nothing.
+                raise SystemExit(f"{stuck} action(s) need attention (refused): see the logs")
             if now > args.deadline:
                 raise SystemExit(f"not drained after {args.deadline} s: {done}/{total} done")
             time.sleep(0.1)

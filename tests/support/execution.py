@@ -21,7 +21,7 @@ from cases.services.offers import (
 )
 from demo.models import LedgerAccountStatus
 from tests.factories.cases import make_case, make_team
-from tests.factories.demo import LedgerAccountFactory
+from tests.factories.demo import LedgerAccountFactory, LedgerRecordFactory
 from tests.support.lifecycle import path_to, walker
 
 REFUND = ActionDraft(kind="refund", asset="USDT", amount="25.5")
@@ -41,9 +41,13 @@ def accepted_case(
         team=team, state_path=path_to(CaseState.RESPONSIBILITY_DETERMINED), **overrides
     )
     if ledger:
-        LedgerAccountFactory(
+        account = LedgerAccountFactory(
             account_id=case.complainant_account_id, status=LedgerAccountStatus.FROZEN
         )
+        # The demo exchange reverses only a transaction it knows on the account.
+        for draft in actions:
+            if draft.kind == "reverse_transaction" and draft.target_reference:
+                LedgerRecordFactory(account=account, record_id=draft.target_reference)
     terms = OfferTerms(
         summary="We refund the fee, lift the freeze and explain how to protect the account.",
         outcome="upheld",
