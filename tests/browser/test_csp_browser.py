@@ -11,7 +11,7 @@ from tests.support.browser import sign_in
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 # Playwright adds this before any page script; CSP does not apply to it.

@@ -14,7 +14,7 @@ from tests.support.lifecycle import path_to
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WIDTH = 1366

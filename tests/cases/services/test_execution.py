@@ -609,7 +609,7 @@ def _barrier(parties):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @needs_broker
 def test_two_deliveries_of_one_action_at_once_pay_once(scripted):
     """Two workers took the same message (a redelivery while the first still ran): both ask
@@ -640,7 +640,7 @@ def test_two_deliveries_of_one_action_at_once_pay_once(scripted):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @needs_broker
 def test_two_actions_finishing_at_once_resolve_the_case_once(scripted):
     case, (first, second) = _executing(REFUND, UNFREEZE)
@@ -669,7 +669,7 @@ def test_two_actions_finishing_at_once_resolve_the_case_once(scripted):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @needs_broker
 def test_two_settlements_at_once_resolve_once(monkeypatch):
     case, (refund,) = _executing(REFUND)

@@ -24,7 +24,7 @@ from tests.support.execution import REFUND, accepted_case, exchange_actions
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not BROKER, reason="needs CELERY_BROKER_URL (Redis); CI sets it"),
 ]
 
