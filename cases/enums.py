@@ -309,6 +309,12 @@ class CaseEventType(models.TextChoices):
     ACTION_CANCELLED = "execution.cancelled", _("Action cancelled")
     SURVEY_SENT = "survey.sent", _("Satisfaction survey sent")
     SURVEY_ANSWERED = "survey.answered", _("Satisfaction survey answered")
+    # Clocks (docs/clocks.md): a warning before a deadline, a breach (escalated to the team
+    # lead), a regulatory letter and a deadline the customer was told moved.
+    CLOCK_WARNED = "clock.warned", _("Deadline approaching")
+    CLOCK_BREACHED = "clock.breached", _("Deadline missed")
+    LETTER_ISSUED = "letter.issued", _("Letter issued")
+    DEADLINE_EXTENDED = "clock.extended", _("Deadline extended")
     # One per transition of the lifecycle (`cases.services.lifecycle.TRANSITIONS`, whose
     # labels these repeat).
     TRANSITION_START_ASSESSMENT = "case.transition.start_assessment", _("Start assessment")
@@ -358,3 +364,38 @@ class CaseEventType(models.TextChoices):
     def for_transition(cls, name: str) -> CaseEventType:
         """The event of transition `name`; ValueError for a name that is not a transition."""
         return cls(f"{TRANSITION_EVENT_PREFIX}{name}")
+
+
+class Regime(models.TextChoices):
+    """The complaint-handling rules whose deadlines a complaint runs under (docs/clocks.md),
+    chosen by the user's jurisdiction (`COMPLAINT_JURISDICTIONS`)."""
+
+    NONE = "none", _("No regulatory deadline")
+    FCA = "fca", _("UK FCA (DISP 1.6)")
+    MICA = "mica", _("EU MiCA (RTS 2025/294)")
+    CFPB = "cfpb", _("US CFPB")
+
+
+class ClockKind(models.TextChoices):
+    """A clock of a case. The first three are the service targets (SLA) the exchange sets
+    itself, paused while the customer is asked for something; the last two are the
+    regulator's deadlines, which never pause."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_RESPONSE = "next_response", _("Next response")
+    RESOLUTION = "resolution", _("Resolution")
+    REG_RESPONSE = "reg_response", _("Response or holding reply (regulatory)")
+    REG_FINAL = "reg_final", _("Final response (regulatory)")
+
+
+SLA_CLOCKS = (ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE, ClockKind.RESOLUTION)
+REGULATORY_CLOCKS = (ClockKind.REG_RESPONSE, ClockKind.REG_FINAL)
+
+
+class LetterKind(models.TextChoices):
+    """The letters a regime requires besides the final response (FinalResponseLetter)."""
+
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    HOLDING_REPLY = "holding_reply", _("Holding reply")
+    DELAY_NOTICE = "delay_notice", _("Delay notice")
+    SUMMARY_RESOLUTION = "summary_resolution", _("Summary resolution communication")

@@ -1,5 +1,12 @@
 from cases.models.access import CaseGroupObjectPermission, CaseUserObjectPermission
 from cases.models.case import Case, CaseTransaction, ReferenceCounter
+from cases.models.clocks import (
+    BusinessHours,
+    CaseClock,
+    CaseStep,
+    RegulatoryLetter,
+    SlaPolicy,
+)
 from cases.models.correspondence import (
     Message,
     MessageDirection,
@@ -44,11 +51,14 @@ __all__ = [
     "ApiToken",
     "Asset",
     "AssetKind",
+    "BusinessHours",
     "Case",
+    "CaseClock",
     "CaseEvent",
     "CaseGroupObjectPermission",
     "CaseParticipant",
     "CaseRecusal",
+    "CaseStep",
     "CaseTransaction",
     "CaseUserObjectPermission",
     "CheckOutcome",
@@ -75,11 +85,13 @@ __all__ = [
     "QualityReview",
     "RecusalCheck",
     "ReferenceCounter",
+    "RegulatoryLetter",
     "Relevance",
     "ResolutionOffer",
     "ReviewStatus",
     "RoutingRule",
     "ScanStatus",
+    "SlaPolicy",
     "Snapshot",
     "StaffProfile",
     "Survey",

@@ -24,6 +24,7 @@ from cases.enums import (
     Channel,
     Locale,
     Priority,
+    Regime,
     ResponsibilityParty,
 )
 from cases.models.evidence import Evidence
@@ -185,6 +186,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
     complainant_locale = models.CharField(
         _("preferred language"), max_length=8, choices=Locale.choices, default=Locale.EN
     )
+    # Where the user is (ISO 3166 code) and the complaint rules that follow from it
+    # (`COMPLAINT_JURISDICTIONS`): which regulatory deadlines and letters apply.
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, blank=True)
+    regime = models.CharField(
+        _("regulatory regime"), max_length=8, choices=Regime.choices, default=Regime.NONE
+    )
 
     team = models.ForeignKey(
         "cases.Team",
@@ -229,6 +236,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     final_response_due_at = models.DateTimeField(_("final response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    # The earliest running deadline of any clock (service target or regulatory): what the
+    # staff lists sort by "time to breach". Kept by cases.services.clocks.
+    next_due_at = models.DateTimeField(_("next deadline"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
     paused_total = models.DurationField(_("time paused"), default=timedelta)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
@@ -269,6 +280,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["complainant_email"], name="case_email"),
             models.Index(fields=["team", "state"], name="case_team_state"),
             models.Index(fields=["assignee", "state"], name="case_assignee_state"),
+            models.Index(fields=["next_due_at"], name="case_next_due"),
+            models.Index(fields=["regime", "received_at"], name="case_regime_received"),
             # The request-for-information sweep: cases waiting for the customer, oldest first.
             models.Index(
                 fields=["paused_at"],

@@ -20,7 +20,12 @@ class CustomerProfile(models.Model):
     locale = models.CharField(
         _("preferred language"), max_length=8, choices=Locale.choices, default=Locale.EN
     )
-    history = audited_history()
+    # Where the user lives (ISO 3166 code): chooses the complaint rules of their cases.
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=2, blank=True)
+    # Printed in every email we send the user, so they can tell our mail from a phishing copy.
+    # Set by the user in the portal; never logged.
+    anti_phishing_code = models.CharField(_("anti-phishing code"), max_length=20, blank=True)
+    history = audited_history(excluded_fields=["anti_phishing_code"])
 
     class Meta:
         verbose_name = _("customer profile")

@@ -23,6 +23,16 @@ class Team(models.Model):
         blank=True,
         related_name="led_teams",
     )
+    # When the team works; empty: around the clock. Service targets count working time only.
+    business_hours = models.ForeignKey(
+        "cases.BusinessHours",
+        verbose_name=_("business hours"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        help_text=_("Empty: the team's service targets run 24/7."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TeamMembership", related_name="teams", blank=True
     )
