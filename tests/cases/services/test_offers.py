@@ -312,8 +312,11 @@ def test_accepting_twice_is_one_transition_and_queues_execution_after_commit(
     offer = sent(case, crew)
     with django_capture_on_commit_callbacks() as callbacks:
         offer_decide(offer=offer, accept=True, channel="portal", actor=PORTAL)
-    assert len(callbacks) == 1  # execution_start, after commit only
+    # The "we recorded your answer" email and execution_start, after commit only.
+    assert len(callbacks) == 2
     again = offer_decide(offer=offer, accept=True, channel="api", actor=customer_actor("api"))
+    decision = Notification.objects.filter(case=case, kind="case.decision_recorded")
+    assert sorted(decision.values_list("channel", flat=True)) == ["email", "portal"]
 
     assert again.state == OfferState.ACCEPTED
     assert again.decision_channel == "portal"
