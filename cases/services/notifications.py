@@ -153,6 +153,15 @@ def _offer_terms(offer_id: Any) -> dict[str, Any]:
     }
 
 
+def _words(notification: Notification) -> dict[str, Any]:
+    """What subjects need beyond the case, from the stored ids and codes (no query): the name
+    of the action carried out, in the active language."""
+    data = notification.context or {}
+    if notification.kind == "case.payment_done" and data.get("kind") in ActionKind.values:
+        return {"label": ActionKind(data["kind"]).label}
+    return {}
+
+
 def _links(notification: Notification) -> dict[str, Any]:
     """What the email of steps 5 to 7 needs beyond the case: the signed links (built at
     rendering, so each email's link lives CUSTOMER_LINK_MAX_AGE from its sending) and, read only
@@ -175,10 +184,6 @@ def _links(notification: Notification) -> dict[str, Any]:
             for line in data.get("actions", [])
             if line.get("kind") in ActionKind.values
         ]
-    elif kind == "case.payment_done":
-        extra["label"] = (
-            ActionKind(data["kind"]).label if data.get("kind") in ActionKind.values else ""
-        )
     elif kind == "case.deadline_extended":
         try:
             extra["expected_date"] = dt.date.fromisoformat(str(data.get("expected_date", "")))
@@ -205,6 +210,7 @@ def notification_render(notification: Notification, *, locale: str = "") -> tupl
         "first_response_hours": int(settings.SLA_TARGETS[case.priority][0] / timedelta(hours=1)),
         "close_days": settings.INFO_REQUEST_CLOSE_AFTER.days,
         "portal_url": _portal(f"/portal/cases/{case.reference}/"),
+        **_words(notification),
         **_links(notification),
     }
     with translation.override(locale or notification.locale):
@@ -219,7 +225,12 @@ def notification_title(notification: Notification) -> str:
     subjects start with: the inbox line of the portal (its case is shown beside it). Renders
     the subject template only, which reads nothing but the case."""
     stem = notification.kind.replace(".", "_")
-    context = {"case": notification.case, "n": notification, "data": notification.context}
+    context = {
+        "case": notification.case,
+        "n": notification,
+        "data": notification.context,
+        **_words(notification),
+    }
     subject = " ".join(render_to_string(f"cases/notifications/{stem}_subject.txt", context).split())
     prefix = f"[{notification.case.reference}]" if notification.case else ""
     if prefix and subject.startswith(prefix):

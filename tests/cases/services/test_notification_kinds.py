@@ -193,3 +193,19 @@ def test_a_regulatory_letter_carries_its_text_and_subject(settings):
     assert f"/portal/cases/{case.reference}/" in sent.body
     portal = Notification.objects.get(case=case, kind="case.letter", channel="portal")
     assert notification_title(portal) == "Holding reply"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_has_an_inbox_title_in_words(kind):
+    case = make_case()
+    portal = Notification(case=case, kind=kind, channel="portal", context=CONTEXTS[kind])
+    title = notification_title(portal)
+    assert title
+    assert case.reference not in title
+    assert not title.endswith(":")
+    with translation.override("zh-hans"):
+        chinese = notification_title(portal)
+    if kind != "case.letter":
+        assert CHINESE.search(chinese), chinese
+    if kind == "case.payment_done":
+        assert title == "Done at the exchange: Refund"
