@@ -194,6 +194,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 # Mail: console by default; EMAIL_URL (smtp://, smtp+tls://, consolemail://) in deployments.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds an SMTP connection may block; Django's default (None) blocks for ever. Kept far below
+# NOTIFICATION_LEASE_SECONDS, so a hung send ends before anyone retries it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="complaints@exchange.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
