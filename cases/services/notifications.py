@@ -14,17 +14,18 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 
-from cases.enums import ActionKind
+from cases.enums import ActionKind, ClockKind, Regime
 from cases.lib.customer_links import OFFER, SURVEY, link_token
 from cases.lib.money import amount_display
 from cases.lib.reply_tokens import reply_address
@@ -58,6 +59,9 @@ KINDS = {
     "case.resolved",
     "case.survey",
     "case.final_response",
+    # To staff, from the SLA sweep (cases.services.clocks): no customer data, no reply address.
+    "staff.clock_warning",
+    "staff.clock_breached",
 }
 
 
@@ -162,6 +166,15 @@ def _links(notification: Notification) -> dict[str, Any]:
             for line in data.get("actions", [])
             if line.get("kind") in ActionKind.values
         ]
+    elif kind.startswith("staff.clock_"):
+        due = data.get("due_at")
+        extra["clock_label"] = ClockKind(data["clock"]).label if data.get("clock") else ""
+        extra["due"] = (
+            datetime.fromisoformat(due).astimezone(UTC).strftime("%Y-%m-%d %H:%M") if due else ""
+        )
+        regime = data.get("regime") or Regime.NONE
+        extra["regime_label"] = Regime(regime).label if regime != Regime.NONE else ""
+        extra["admin_url"] = _portal(reverse("admin:cases_case_change", args=[case.pk]))
     elif kind == "case.survey" and data.get("survey_id"):
         token = link_token(purpose=SURVEY, case=case, object_id=data["survey_id"])
         extra["survey_url"] = _portal(f"/portal/surveys/{token}/")
@@ -206,12 +219,14 @@ def _send_email(notification: Notification) -> None:
     if in_reply_to := notification.context.get("in_reply_to"):
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = in_reply_to
+    # Staff mail carries no reply address: an answer would land in the customer's case.
+    staff = notification.kind.startswith("staff.")
     EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient_email],
-        reply_to=[reply_address(reference)],
+        reply_to=[] if staff else [reply_address(reference)],
         headers=headers,
     ).send(fail_silently=False)
 

@@ -304,6 +304,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # The 1st of every month, 03:00 UTC; idempotent, so a rerun samples nothing twice.
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    "sla-sweep": {
+        # Warnings before a deadline, escalation at a breach (docs/clocks.md).
+        "task": "cases.tasks.sla_sweep",
+        "schedule": env.int("SLA_SWEEP_SECONDS", default=60),
+    },
     "notifications-retry": {
         "task": "cases.tasks.notifications_deliver_due",
         "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),
@@ -435,6 +440,9 @@ SLA_TARGETS = {
 }
 # The team lead's queue view counts a case "at risk" when a clock is due within this many hours.
 SLA_RISK_HOURS = env.int("SLA_RISK_HOURS", default=4)
+# A service target warns its assignee when this share of its time is used (SlaPolicy may set
+# its own). The sweep runs every SLA_SWEEP_SECONDS (CELERY_BEAT_SCHEDULE).
+SLA_WARN_AT_PERCENT = env.int("SLA_WARN_AT_PERCENT", default=75)
 # Final-response deadline (UK FCA DISP 1.6: eight weeks), after which arbitration is open.
 FINAL_RESPONSE_DEADLINE = timedelta(days=env.int("FINAL_RESPONSE_DEADLINE_DAYS", default=56))
 # How long after resolution the user may still reopen a case; after it a sweep closes it.
