@@ -261,11 +261,12 @@ def clocks_retarget(case: Case) -> None:
 def clocks_regulatory_sync(case: Case) -> None:
     """The complaint flag changed: a complaint gets the regulator's deadlines (counted from
     receipt), a query loses them (stopped as met by reclassification)."""
-    running = CaseClock.objects.filter(case=case, kind__in=REGULATORY_CLOCKS, met_at__isnull=True)
-    if case.is_complaint and not running.exists() and case.state not in TERMINAL_STATES:
-        CaseClock.objects.bulk_create(_regulatory_clocks(case))
+    running = {"case": case, "kind__in": REGULATORY_CLOCKS, "met_at__isnull": True}
+    if case.is_complaint and case.state not in TERMINAL_STATES:
+        if not CaseClock.objects.filter(**running).exists():
+            CaseClock.objects.bulk_create(_regulatory_clocks(case))
     elif not case.is_complaint:
-        running.update(met_at=timezone.now(), met_by="not_a_complaint")
+        CaseClock.objects.filter(**running).update(met_at=timezone.now(), met_by="not_a_complaint")
     clocks_refresh(case)
 
 
@@ -277,21 +278,25 @@ def clocks_on_transition(*, case: Case, from_state: str, at: datetime | None = N
     to_state = case.state
     CaseStep.objects.filter(case=case, left_at__isnull=True).update(left_at=now)
     CaseStep.objects.create(case=case, state=to_state, entered_at=now)
-    sla = CaseClock.objects.filter(case=case, kind__in=SLA_CLOCKS, met_at__isnull=True)
+    sla = {"case": case, "kind__in": SLA_CLOCKS, "met_at__isnull": True}
     if to_state == CaseState.AWAITING_CUSTOMER:
-        sla.filter(paused_at__isnull=True).update(paused_at=now)
+        CaseClock.objects.filter(**sla, paused_at__isnull=True).update(
+            paused_at=case.paused_at or now
+        )
     elif from_state == CaseState.AWAITING_CUSTOMER:
         # Waiting for the customer does not count: the due times move by the pause. A clock
         # the move puts back in the future may warn and breach again.
         waited = ExpressionWrapper(Value(now) - F("paused_at"), output_field=DurationField())
-        sla.filter(paused_at__isnull=False).update(
+        CaseClock.objects.filter(**sla, paused_at__isnull=False).update(
             due_at=F("due_at") + waited,
             warn_at=F("warn_at") + waited,
             paused_at=None,
         )
     if to_state == CaseState.REOPENED:
         targets = sla_targets(priority=case.priority, category=case.category)
-        sla.filter(kind=ClockKind.RESOLUTION).update(met_at=now, met_by="reopened")
+        CaseClock.objects.filter(**sla).filter(kind=ClockKind.RESOLUTION).update(
+            met_at=now, met_by="reopened"
+        )
         _sla_clock(
             case=case,
             kind=ClockKind.RESOLUTION,
@@ -301,7 +306,9 @@ def clocks_on_transition(*, case: Case, from_state: str, at: datetime | None = N
         ).save()
     met_resolution = _RESOLUTION_MET.get(to_state)
     if met_resolution:
-        sla.filter(kind=ClockKind.RESOLUTION).update(met_at=now, met_by=met_resolution)
+        CaseClock.objects.filter(**sla).filter(kind=ClockKind.RESOLUTION).update(
+            met_at=now, met_by=met_resolution
+        )
     met_regulatory = _REGULATORY_MET.get(to_state)
     if met_regulatory:
         CaseClock.objects.filter(case=case, kind__in=REGULATORY_CLOCKS, met_at__isnull=True).update(
@@ -343,16 +350,18 @@ def clocks_sweep(*, now: datetime | None = None) -> SweepResult:
     """
     now = now or timezone.now()
     token = uuid.uuid4()
-    running = CaseClock.objects.filter(met_at__isnull=True, paused_at__isnull=True)
+    running = {"met_at__isnull": True, "paused_at__isnull": True}
     with transaction.atomic():
-        breached = running.filter(breached_at__isnull=True, due_at__lte=now).update(
+        breached = CaseClock.objects.filter(
+            **running, breached_at__isnull=True, due_at__lte=now
+        ).update(
             breached_at=now,
             breached_in=Subquery(Case.objects.filter(pk=OuterRef("case_id")).values("state")[:1]),
             sweep_token=token,
         )
-        warned = running.filter(warned_at__isnull=True, warn_at__lte=now, due_at__gt=now).update(
-            warned_at=now, sweep_token=token
-        )
+        warned = CaseClock.objects.filter(
+            **running, warned_at__isnull=True, warn_at__lte=now, due_at__gt=now
+        ).update(warned_at=now, sweep_token=token)
         if not (breached or warned):
             return SweepResult(warned=0, breached=0, notified=0)
         claimed = list(
