@@ -376,3 +376,44 @@ def test_every_regime_has_a_summary_of_its_milestones():
     assert "DISP 1.5" in sources
     assert "DISP 1.6.2A" in sources
     assert any("Art. 6(3)" in m.source for m in REGIME_SUMMARY[Regime.MICA])
+
+
+def _chinese_table():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[3] / "tools/translations/calendars.py"
+    spec = importlib.util.spec_from_file_location("zh_calendars", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ZH
+
+
+def _english_strings():
+    received = utc(2026, 3, 2, 10)
+    with translation.override("en"):
+        for code, category in (("GB", "x"), ("GB", "deposit_withdrawal"), ("DE", "x"), ("US", "x")):
+            for deadline in deadlines(code, received, category):
+                yield str(deadline.description)
+        for regime in Regime.values:
+            rights = referral_rights(regime)
+            yield str(rights.body)
+            # A lazy plural keeps both msgids until it is given its number.
+            yield rights.template._kw["singular"]
+            yield rights.template._kw["plural"]
+        for milestones in REGIME_SUMMARY.values():
+            for milestone in milestones:
+                yield str(milestone.name)
+                yield str(milestone.rule)
+
+
+def test_every_sentence_has_a_chinese_translation_with_the_same_placeholders():
+    import re
+
+    table = _chinese_table()
+    missing = [text for text in _english_strings() if text not in table]
+    assert missing == []
+    placeholder = re.compile(r"%\(\w+\)s")
+    for msgid, chinese in table.items():
+        assert sorted(placeholder.findall(msgid)) == sorted(placeholder.findall(chinese)), msgid
+        assert re.search(r"[\u4e00-\u9fff]", chinese), msgid
