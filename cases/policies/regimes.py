@@ -156,7 +156,7 @@ class Deadline:
     kind: ClockKind
     due_at: datetime
     warn_at: datetime | None
-    requires: str
+    requires: LetterKind | str
     description: str | Promise
     met_by: tuple[str, ...] = (FINAL_RESPONSE,)
     source: str = ""
@@ -231,8 +231,8 @@ def regulatory_deadlines(
                 received,
                 kind=ClockKind.REG_RESPONSE,
                 due_at=_business(jurisdiction, received, FCA_PSD_RESPONSE_BUSINESS_DAYS),
-                requires=LetterKind.HOLDING_REPLY.value,
-                met_by=(FINAL_RESPONSE, LetterKind.HOLDING_REPLY.value),
+                requires=LetterKind.HOLDING_REPLY,
+                met_by=(FINAL_RESPONSE, LetterKind.HOLDING_REPLY),
                 description=_(
                     "Final response within 15 business days after the day of receipt, or by "
                     "then a holding reply giving the reasons for the delay and the date of the "
@@ -266,7 +266,7 @@ def regulatory_deadlines(
                 requires=FINAL_RESPONSE,
                 # DISP 1.6.2(2): by then, a response explaining why there is no final response
                 # yet and when to expect it, with the ombudsman referral rights, also complies.
-                met_by=(FINAL_RESPONSE, LetterKind.DELAY_NOTICE.value),
+                met_by=(FINAL_RESPONSE, LetterKind.DELAY_NOTICE),
                 description=_("Final response within 8 weeks of receipt (FCA DISP 1.6.2)"),
                 source="FCA DISP 1.6.2",
             )
@@ -299,8 +299,8 @@ def regulatory_deadlines(
                 due_at=calendar_days_after(
                     received, CFPB_RESPONSE_DAYS, time_zone=jurisdiction.time_zone
                 ),
-                requires=LetterKind.HOLDING_REPLY.value,
-                met_by=(FINAL_RESPONSE, LetterKind.HOLDING_REPLY.value),
+                requires=LetterKind.HOLDING_REPLY,
+                met_by=(FINAL_RESPONSE, LetterKind.HOLDING_REPLY),
                 description=_(
                     "Substantive response, or an “in progress” reply, within 15 days of "
                     "receipt (CFPB)"
