@@ -7,6 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from cases.services.clocks import clocks_sweep
 from cases.services.consultations import consultation_lead_notice_send
 from cases.services.consultations import consultations_flag_overdue as _flag_overdue
 from cases.services.evidence import evidence_rescan_held as _rescan_held
@@ -37,6 +38,13 @@ def notifications_deliver_due() -> int:
     return sum(
         _deliver(notification_id=pk, actor=actor) == "sent" for pk in notifications_due_ids()
     )
+
+
+@shared_task(name="cases.tasks.sla_sweep", ignore_result=True)
+def sla_sweep() -> dict[str, int]:
+    """Periodic: warn before a deadline, escalate at a breach; set-based, safe to overlap."""
+    result = clocks_sweep()
+    return {"warned": result.warned, "breached": result.breached, "notified": result.notified}
 
 
 @shared_task(name="cases.tasks.quality_review_sample_previous_month", ignore_result=True)

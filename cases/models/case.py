@@ -349,15 +349,10 @@ class Case(ConcurrentTransitionMixin, models.Model):
         """The user answered (or the handler goes on without); back to the step that asked.
 
         The service-level clocks resume where they stopped: their due dates move by the time
-        spent waiting. The regulatory final-response deadline does not move.
+        spent waiting (`cases.services.clocks`). The regulatory deadlines do not move.
         """
         if self.paused_at:
-            waited = timezone.now() - self.paused_at
-            self.paused_total += waited
-            if self.first_response_at is None and self.first_response_due_at:
-                self.first_response_due_at += waited
-            if self.resolution_due_at:
-                self.resolution_due_at += waited
+            self.paused_total += timezone.now() - self.paused_at
         self.paused_at = None
         self.info_reminder_at = None
         back_to, self.state_before_pause = self.state_before_pause or S.INVESTIGATING, ""

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -19,6 +18,7 @@ from cases import policies
 from cases.enums import CaseEventType, Category, Channel, Locale, Priority
 from cases.models import Case, CaseTransaction, Team
 from cases.services.assignment import grant_new_case_to_team, grant_new_case_to_user
+from cases.services.clocks import clocks_create, clocks_plan, clocks_retarget
 from cases.services.events import case_event_record
 from cases.services.recusal import staff_write
 from cases.services.references import next_case_reference
@@ -38,14 +38,6 @@ def _validate_choice(value: str, choices: type, field: str, errors: dict[str, li
 def normalize_email(email: str) -> str:
     """Stored lower-case, so lookups are exact matches on the index."""
     return email.strip().lower()
-
-
-def compute_due_dates(case: Case) -> None:
-    """First-response and resolution targets by priority; the final-response deadline."""
-    first, resolution = settings.SLA_TARGETS[case.priority]
-    case.first_response_due_at = case.received_at + first + case.paused_total
-    case.resolution_due_at = case.received_at + resolution + case.paused_total
-    case.final_response_due_at = case.received_at + settings.FINAL_RESPONSE_DEADLINE
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,8 @@ class CaseDraft:
     event_data: dict[str, Any] | None = None
     counterparty_account_id: str = ""
     appeal_of: Case | None = None
+    # Where the user is (ISO 3166); empty: DEFAULT_JURISDICTION. Chooses the regime.
+    jurisdiction: str = ""
 
 
 def case_open(*, draft: CaseDraft, actor: Actor) -> Case:
@@ -138,10 +132,12 @@ def _case_create(*, draft: CaseDraft, actor: Actor, txids: list[str]) -> Case:
         appeal_of=draft.appeal_of,
         assignee=assignee,
         received_at=draft.received_at or timezone.now(),
+        jurisdiction=(draft.jurisdiction or "").strip().upper()[:2],
     )
-    compute_due_dates(case)
+    clocks = clocks_plan(case)
     stamp(case, actor=actor, reason=f"Received via {case.get_channel_display()}")
     case.save()
+    clocks_create(case=case, clocks=clocks)
     for txid in dict.fromkeys(txids):
         tx = CaseTransaction(case=case, txid=txid)
         stamp(tx, actor=actor, reason="Related at intake")
@@ -205,9 +201,10 @@ def case_update_triage(
     if priority is not None and priority != locked.priority:
         changes["priority"] = [locked.priority, priority]
         locked.priority = priority
-        compute_due_dates(locked)
     if not changes:
         return locked
+    # New targets for the new priority or category, from when each clock started.
+    clocks_retarget(locked)
     stamp(locked, actor=actor, reason=reason)
     locked.save()
     case_event_record(

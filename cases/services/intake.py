@@ -33,6 +33,7 @@ from cases.models import (
     Team,
 )
 from cases.services.cases import CaseDraft, case_open
+from cases.services.clocks import clocks_on_customer_message, clocks_regulatory_sync
 from cases.services.events import case_event_record
 from cases.services.evidence import evidence_add
 from cases.services.lifecycle import case_transition
@@ -208,8 +209,9 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
     )
     customer = _customer_for(submission)
     account_id = submission.account_id
-    if not account_id and customer is not None and hasattr(customer, "customer_profile"):
-        account_id = customer.customer_profile.exchange_account_id
+    profile = getattr(customer, "customer_profile", None) if customer is not None else None
+    if not account_id and profile is not None:
+        account_id = profile.exchange_account_id
     # Staff whose own or declared account this is: never assigned, barred from the case.
     conflicted = staff_conflicted_with_accounts({(account_id or "").strip()})
     team, assignee = _intake_route(submission, conflicted=conflicted)
@@ -231,6 +233,7 @@ def intake_submit(*, submission: IntakeSubmission, actor: Actor) -> IntakeResult
             account_required=submission.channel not in (Channel.EMAIL, Channel.SOCIAL),
             intake_client=submission.intake_client,
             received_at=submission.received_at,
+            jurisdiction=getattr(profile, "jurisdiction", ""),
             # Routed at birth: one insert with its team (and handler), not an insert and a
             # reassignment.
             team=team,
@@ -338,6 +341,9 @@ def intake_reply(*, reply: IntakeReply, actor: Actor) -> IntakeResult:
             "refused": [r.code for r in refused],
         },
     )
+    if clocks_on_customer_message(case):
+        stamp(case, actor=actor, reason="The customer wrote: a reply is owed")
+        case.save()
     if case.state == CaseState.AWAITING_CUSTOMER:
         # The answer to a request for information: the case goes back to the step that asked
         # and its clocks run again.
@@ -382,10 +388,11 @@ def message_post_staff(*, case: Case, actor: Any, body: str, internal: bool = Fa
     reply stops the first-response clock.
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    responded = locked.first_response_at
+    before = (locked.first_response_at, locked.next_due_at, locked.next_response_due_at)
     message = message_write_staff(case=locked, actor=actor, body=body, internal=internal)
-    if locked.first_response_at != responded:
-        stamp(locked, actor=actor, reason="First response")
+    if before != (locked.first_response_at, locked.next_due_at, locked.next_response_due_at):
+        first = before[0] is None and locked.first_response_at is not None
+        stamp(locked, actor=actor, reason="First response" if first else "Reply to the customer")
         locked.save()
     return message
 
@@ -408,6 +415,8 @@ def case_set_complaint_flag(*, case: Case, actor: Any, is_complaint: bool, reaso
     if locked.is_complaint == is_complaint:
         return locked
     locked.is_complaint = is_complaint
+    # A complaint runs under the regulator's deadlines; a query does not.
+    clocks_regulatory_sync(locked)
     locked.classification_note = f"set by staff: {reason.strip()}"[:300]
     stamp(locked, actor=actor, reason=reason.strip())
     locked.save()

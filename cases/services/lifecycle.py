@@ -19,6 +19,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from cases.enums import TERMINAL_STATES, CaseEventType, CaseState, ResponsibilityParty
 from cases.models import Case
+from cases.services.clocks import clocks_on_transition
 from cases.services.consultations import consultations_lapse_for_case
 from cases.services.events import case_event_record
 from cases.services.recusal import staff_write_check
@@ -309,6 +310,9 @@ def case_transition(
             effect = TRANSITIONS[transition].effect
             if effect is not None:
                 effect(case=locked, actor=actor, from_state=from_state, inputs=inputs)
+            # Steps and clocks: the old step ends, the new one starts, targets pause, resume
+            # or are met; the case's due-date columns follow in the same save.
+            clocks_on_transition(case=locked, from_state=from_state)
             stamp(locked, actor=actor, reason=reason.strip())
             locked.save()
             if locked.state in TERMINAL_STATES:

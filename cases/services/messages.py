@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cases.enums import CaseEventType, Channel
 from cases.lib.redaction import redact_secrets
 from cases.models import Case, Message, MessageDirection
+from cases.services.clocks import clocks_on_staff_reply
 from cases.services.events import case_event_record
 from cases.services.notifications import notification_queue
 from complaints_site.common.actors import Actor, actor_label, actor_user
@@ -96,6 +97,7 @@ def message_write_staff(
     if not internal:
         if case.first_response_at is None:
             case.first_response_at = timezone.now()
+        clocks_on_staff_reply(case)
         notification_queue(
             case=case,
             kind=kind,

@@ -16,22 +16,22 @@ The portal copies are the user's inbox: `notifications_mark_read` records what t
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from cases.enums import ActionKind
+from cases.enums import ActionKind, ClockKind, Regime
 from cases.lib.customer_links import OFFER, SURVEY, link_token
 from cases.lib.money import amount_display
 from cases.lib.reply_tokens import reply_address
@@ -71,6 +71,9 @@ KINDS = {
     "case.payment_done",
     "case.deadline_extended",
     "case.letter",
+    # To staff, from the SLA sweep (cases.services.clocks): no customer data, no reply address.
+    "staff.clock_warning",
+    "staff.clock_breached",
 }
 
 
@@ -186,9 +189,18 @@ def _links(notification: Notification) -> dict[str, Any]:
         ]
     elif kind == "case.deadline_extended":
         try:
-            extra["expected_date"] = dt.date.fromisoformat(str(data.get("expected_date", "")))
+            extra["expected_date"] = date.fromisoformat(str(data.get("expected_date", "")))
         except ValueError:
             extra["expected_date"] = None
+    elif kind.startswith("staff.clock_"):
+        due = data.get("due_at")
+        extra["clock_label"] = ClockKind(data["clock"]).label if data.get("clock") else ""
+        extra["due"] = (
+            datetime.fromisoformat(due).astimezone(UTC).strftime("%Y-%m-%d %H:%M") if due else ""
+        )
+        regime = data.get("regime") or Regime.NONE
+        extra["regime_label"] = Regime(regime).label if regime != Regime.NONE else ""
+        extra["admin_url"] = _portal(reverse("admin:cases_case_change", args=[case.pk]))
     elif kind == "case.survey" and data.get("survey_id"):
         token = link_token(purpose=SURVEY, case=case, object_id=data["survey_id"])
         extra["survey_url"] = _portal(f"/portal/surveys/{token}/")
@@ -255,7 +267,10 @@ def _anti_phishing_line(notification: Notification) -> str:
 
 def _send_email(notification: Notification) -> None:
     subject, body = notification_render(notification)
-    body = f"{_anti_phishing_line(notification)}\n\n{body}"
+    # Staff mail (the SLA sweep's warnings) goes to colleagues, not to a customer.
+    staff = notification.kind.startswith("staff.")
+    if not staff:
+        body = f"{_anti_phishing_line(notification)}\n\n{body}"
     reference = notification.case.reference
     headers = {
         "Message-ID": notification.email_message_id,
@@ -269,12 +284,13 @@ def _send_email(notification: Notification) -> None:
     if in_reply_to := notification.context.get("in_reply_to"):
         headers["In-Reply-To"] = in_reply_to
         headers["References"] = in_reply_to
+    # Staff mail carries no reply address: an answer would land in the customer's case.
     EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient_email],
-        reply_to=[reply_address(reference)],
+        reply_to=[] if staff else [reply_address(reference)],
         headers=headers,
     ).send(fail_silently=False)
 

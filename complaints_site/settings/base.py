@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         # The 1st of every month, 03:00 UTC; idempotent, so a rerun samples nothing twice.
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    "sla-sweep": {
+        # Warnings before a deadline, escalation at a breach (docs/clocks.md).
+        "task": "cases.tasks.sla_sweep",
+        "schedule": env.int("SLA_SWEEP_SECONDS", default=60),
+    },
     "notifications-retry": {
         "task": "cases.tasks.notifications_deliver_due",
         "schedule": env.int("NOTIFICATION_SWEEP_SECONDS", default=60),
@@ -446,8 +451,76 @@ SLA_TARGETS = {
 }
 # The team lead's queue view counts a case "at risk" when a clock is due within this many hours.
 SLA_RISK_HOURS = env.int("SLA_RISK_HOURS", default=4)
+# A service target warns its assignee when this share of its time is used (SlaPolicy may set
+# its own). The sweep runs every SLA_SWEEP_SECONDS (CELERY_BEAT_SCHEDULE).
+SLA_WARN_AT_PERCENT = env.int("SLA_WARN_AT_PERCENT", default=75)
 # Final-response deadline (UK FCA DISP 1.6: eight weeks), after which arbitration is open.
 FINAL_RESPONSE_DEADLINE = timedelta(days=env.int("FINAL_RESPONSE_DEADLINE_DAYS", default=56))
+# Regulatory deadlines (docs/clocks.md, cases.policies.regimes). Per jurisdiction (the user's
+# ISO 3166 country code): the regime whose deadlines apply ("fca", "mica", "cfpb" or "none"),
+# the country (and subdivision) whose public holidays are not business days (codes of the
+# `holidays` package), and the time zone whose midnights end a day. JSON in the environment
+# replaces the whole table. Defaults: the UK under the FCA (England's bank holidays, London
+# time), the 27 EU member states under MiCA (each its own holidays, its capital's time), the US
+# under the CFPB (federal holidays, New York time).
+_EU_TIME_ZONES = {
+    "AT": "Europe/Vienna",
+    "BE": "Europe/Brussels",
+    "BG": "Europe/Sofia",
+    "CY": "Asia/Nicosia",
+    "CZ": "Europe/Prague",
+    "DE": "Europe/Berlin",
+    "DK": "Europe/Copenhagen",
+    "EE": "Europe/Tallinn",
+    "ES": "Europe/Madrid",
+    "FI": "Europe/Helsinki",
+    "FR": "Europe/Paris",
+    "GR": "Europe/Athens",
+    "HR": "Europe/Zagreb",
+    "HU": "Europe/Budapest",
+    "IE": "Europe/Dublin",
+    "IT": "Europe/Rome",
+    "LT": "Europe/Vilnius",
+    "LU": "Europe/Luxembourg",
+    "LV": "Europe/Riga",
+    "MT": "Europe/Malta",
+    "NL": "Europe/Amsterdam",
+    "PL": "Europe/Warsaw",
+    "PT": "Europe/Lisbon",
+    "RO": "Europe/Bucharest",
+    "SE": "Europe/Stockholm",
+    "SI": "Europe/Ljubljana",
+    "SK": "Europe/Bratislava",
+}
+COMPLAINT_JURISDICTIONS = env.json(
+    "COMPLAINT_JURISDICTIONS",
+    default={
+        "GB": {
+            "regime": "fca",
+            "country": "GB",
+            "subdivision": "ENG",
+            "time_zone": "Europe/London",
+        },
+        **{
+            code: {"regime": "mica", "country": code, "subdivision": "", "time_zone": zone}
+            for code, zone in _EU_TIME_ZONES.items()
+        },
+        "US": {
+            "regime": "cfpb",
+            "country": "US",
+            "subdivision": "",
+            "time_zone": "America/New_York",
+        },
+    },
+)
+# The jurisdiction of a user whose country is unknown or not in the table.
+DEFAULT_JURISDICTION = env.str("DEFAULT_JURISDICTION", default="GB")
+# Categories that are payment-services or e-money complaints under FCA DISP 1.6.2A (final
+# response within 15 business days, or a holding reply and a final response within 35).
+PAYMENT_SERVICE_CATEGORIES = env.list("PAYMENT_SERVICE_CATEGORIES", default=["deposit_withdrawal"])
+# The assignee is warned this many calendar days before a regulatory deadline (never before the
+# complaint was received; 0 turns the warning off).
+REGULATORY_WARN_DAYS = env.int("REGULATORY_WARN_DAYS", default=5)
 # How long after resolution the user may still reopen a case; after it a sweep closes it.
 REOPEN_WINDOW = timedelta(days=env.int("REOPEN_WINDOW_DAYS", default=14))
 

@@ -24,3 +24,10 @@ CONTEXTS = {
     "case.deadline_extended": {"expected_date": "2027-03-01", "reasons": "We wait for a bank."},
     "case.letter": {"letter_id": 1, "subject": "Holding reply", "body": "Holding reply text."},
 }
+
+
+def customer_kinds() -> list[str]:
+    """The kinds a customer receives (the "staff." ones go to colleagues)."""
+    from cases.services.notifications import KINDS
+
+    return sorted(k for k in KINDS if not k.startswith("staff."))

@@ -10,10 +10,12 @@ import cases
 import channels
 
 PREDICATE = re.compile(r"^(may_|is_)|^leads_a_team$")
-# Not about who may act: a reference's checksum, and a transition condition on the case.
+# Not about who may act: a reference's checksum, a transition condition on the case, and a
+# calendar question (clock arithmetic).
 NOT_POLICIES = {
     "cases.services.references.is_valid_reference",
     "cases.models.case.is_triaged",
+    "cases.lib.business_time.is_business_day",
 }
 
 

@@ -13,11 +13,11 @@ from django.db.models.functions import Cast
 
 from cases.models import CustomerProfile, Notification, NotificationStatus
 from cases.portal.services import customer_anti_phishing_set
-from cases.services.notifications import KINDS, notification_deliver, notification_queue
+from cases.services.notifications import notification_deliver, notification_queue
 from cases.tasks import notification_deliver as notification_deliver_task
 from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
 from tests.factories.cases import SYSTEM, make_case
-from tests.support.notifications import CONTEXTS
+from tests.support.notifications import CONTEXTS, customer_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_only_a_customer_has_a_code(staff):
 # --- In every email ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", customer_kinds())
 def test_every_email_starts_with_the_code(alice, kind):
     customer_anti_phishing_set(user=alice, code=CODE)
     case = own_case(alice)
@@ -161,6 +161,28 @@ def test_a_complainant_without_a_portal_account_gets_the_hint():
     sent = deliver(queue(case))
     assert sent.body.startswith("Tip: set an anti-phishing code")
     assert "Your anti-phishing code:" not in sent.body
+
+
+def test_staff_mail_has_no_anti_phishing_line(staff):
+    """The SLA sweep's warnings go to colleagues: no customer code, no hint to set one."""
+    import uuid
+
+    agent = staff("Support agent")
+    case = make_case()
+    row = Notification.objects.create(
+        dedupe_key=f"staff.clock_warning:{case.pk}:x",
+        case=case,
+        channel="email",
+        kind="staff.clock_warning",
+        locale="en",
+        recipient_email=agent.email,
+        recipient_user=agent,
+        context={"clock": "first_response", "due_at": "2027-01-01T10:00:00+00:00"},
+        email_message_id=f"<{uuid.uuid4().hex}@exchange.example>",
+    )
+    body = deliver(row).body
+    assert "anti-phishing" not in body
+    assert body.startswith(f"Case {case.reference} is assigned to you")
 
 
 def test_another_users_code_never_shows(alice, portal_user):

@@ -1,7 +1,8 @@
 import pytest
 from django.conf import settings
 
-from cases.enums import Channel, Priority
+from cases.enums import Channel, ClockKind, Priority, Regime
+from cases.lib.business_time import calendar_days_after
 from cases.models import CaseEvent
 from cases.services.cases import CaseDraft, case_open, case_update_triage
 from complaints_site.common.exceptions import ApplicationError
@@ -29,7 +30,19 @@ def test_open_registers_once_with_clocks_history_and_event():
     first, resolution = settings.SLA_TARGETS["P1"]
     assert case.first_response_due_at == case.received_at + first
     assert case.resolution_due_at == case.received_at + resolution
-    assert case.final_response_due_at == case.received_at + settings.FINAL_RESPONSE_DEADLINE
+    # A complaint in the default jurisdiction (GB): the FCA's eight weeks, to the end of the
+    # London day.
+    assert case.regime == Regime.FCA
+    assert case.final_response_due_at == calendar_days_after(
+        case.received_at, 56, time_zone="Europe/London"
+    )
+    assert set(case.clocks.values_list("kind", flat=True)) == {
+        ClockKind.FIRST_RESPONSE,
+        ClockKind.RESOLUTION,
+        ClockKind.REG_FINAL,
+    }
+    assert case.next_due_at == case.first_response_due_at
+    assert list(case.steps.values_list("state", "left_at")) == [("received", None)]
     assert sorted(case.transactions.values_list("txid", flat=True)) == ["tx1", "tx2"]
     assert case.history.count() == 1
     assert case.history.get().history_actor == "system:tests"

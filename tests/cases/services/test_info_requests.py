@@ -8,8 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases import roles, tasks
-from cases.enums import CaseState
-from cases.models import Case, CaseEvent, Message, MessageDirection, Notification
+from cases.enums import CaseState, ClockKind
+from cases.models import Case, CaseClock, CaseEvent, Message, MessageDirection, Notification
 from cases.services.info_requests import SWEEP_ACTOR, SweepResult, info_requests_sweep
 from cases.services.intake import REPLY_ACTOR, IntakeReply, intake_reply
 from cases.services.lifecycle import case_transition
@@ -169,19 +169,26 @@ def test_resume_moves_the_service_clocks_by_the_time_waited(case_factory, team, 
 def test_resume_moves_the_first_response_clock_while_nobody_has_answered(
     case_factory, team, handler, clock
 ):
-    """The model rule on its own (the service always answers first when it asks): a case paused
-    without a first response gets its first-response due date moved too. Not saved."""
+    """The clock rule on its own (the service always answers first when it asks): a first
+    response still owed while the case waited moves by the wait too, like the resolution."""
     case = _ask(_investigating(case_factory, team), handler)
-    case = Case.objects.get(pk=case.pk)
-    case.first_response_at = None
-    first_due, resolution_due = case.first_response_due_at, case.resolution_due_at
+    first = CaseClock.objects.get(case=case, kind=ClockKind.FIRST_RESPONSE)
+    # As if the question had not counted as an answer: the clock still runs, paused.
+    CaseClock.objects.filter(pk=first.pk).update(met_at=None, met_by="", paused_at=case.paused_at)
+    first.refresh_from_db()
+    resolution = CaseClock.objects.get(case=case, kind=ClockKind.RESOLUTION, met_at__isnull=True)
     waited = timedelta(hours=2)
     clock(case.paused_at + waited)
 
-    case.resume()
+    case = case_transition(case=case, transition="resume", actor=handler, reason="Answered")
 
-    assert case.first_response_due_at == first_due + waited
-    assert case.resolution_due_at == resolution_due + waited
+    moved = {c.kind: c for c in CaseClock.objects.filter(case=case, met_at__isnull=True)}
+    assert moved[ClockKind.FIRST_RESPONSE].due_at == first.due_at + waited
+    assert moved[ClockKind.FIRST_RESPONSE].paused_at is None
+    assert moved[ClockKind.RESOLUTION].due_at == resolution.due_at + waited
+    case.refresh_from_db()
+    assert case.first_response_due_at == first.due_at + waited
+    assert case.next_due_at == min(c.due_at for c in moved.values())
 
 
 def test_customer_reply_resumes_the_case_to_the_step_that_asked(case_factory, team):
