@@ -79,13 +79,14 @@ class CaseAdmin(deadlines.CaseDeadlineAdminMixin, CaseRoutingAdminMixin, admin.M
         "reference",
         "subject",
         "state_badge",
+        # Next to the status, so a narrow window still shows what is about to breach.
+        "next_deadline",
         "category",
         "priority",
         "channel",
         "team",
         "assignee",
         "received_at",
-        "next_deadline",
     ]
     list_select_related = ["team", "assignee"]
     list_filter = [

@@ -52,11 +52,17 @@ MET_BY = {
 }
 
 
+# "Resolution" alone reads as the offer (its Chinese is the offer's word) next to the offers
+# on the case page: the clock is named as a target.
+CLOCK_NAMES = {ClockKind.RESOLUTION: gettext_lazy("Resolution target")}
+
+
 def _kind_label(kind: str | None) -> str:
     try:
-        return str(ClockKind(kind).label)
+        clock = ClockKind(kind)
     except ValueError:
         return ""
+    return str(CLOCK_NAMES.get(clock, clock.label))
 
 
 def _state_label(state: str) -> str:
@@ -182,6 +188,7 @@ def _clock_row(clock: CaseClock, *, now: datetime, rules: dict[str, str], zone: 
         )
         css = "met"
         if clock.met_at > clock.due_at:
+            css = "met-late"
             notes.append(_("%(time)s late") % {"time": duration_words(clock.met_at - clock.due_at)})
     elif clock.paused_at is not None:
         status = _("Paused since %(when)s, waiting for the customer") % {
@@ -189,21 +196,19 @@ def _clock_row(clock: CaseClock, *, now: datetime, rules: dict[str, str], zone: 
         }
         css = "paused"
     elif clock.due_at <= now:
-        status = _("Running, overdue by %(time)s") % {"time": duration_words(now - clock.due_at)}
+        status = _("Overdue by %(time)s") % {"time": duration_words(now - clock.due_at)}
         css = "overdue"
     else:
-        status = _("Running, due in %(time)s") % {"time": duration_words(clock.due_at - now)}
+        status = _("Due in %(time)s") % {"time": duration_words(clock.due_at - now)}
         css = "running"
     if clock.breached_at is not None:
-        status = "; ".join(
-            [
-                _("Missed on %(when)s during %(step)s")
-                % {
-                    "when": moment_words(clock.breached_at),
-                    "step": _state_label(clock.breached_in) if clock.breached_in else "—",
-                },
-                status,
-            ]
+        notes.insert(
+            0,
+            _("Missed on %(when)s during %(step)s")
+            % {
+                "when": moment_words(clock.breached_at),
+                "step": _state_label(clock.breached_in) if clock.breached_in else "—",
+            },
         )
         css = "missed" if clock.met_at is not None else "overdue"
     if clock.warned_at is not None and clock.breached_at is None and clock.met_at is None:

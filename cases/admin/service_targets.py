@@ -176,6 +176,9 @@ class _HistoryAdmin(admin.ModelAdmin):
 
     history_title = ""
 
+    class Media:
+        css = {"all": ["cases/deadlines.css"]}
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -198,7 +201,9 @@ class _HistoryAdmin(admin.ModelAdmin):
         rows = [
             {
                 "when": moment_words(record.history_date),
-                "who": record.history_actor or record.history_user or "—",
+                "who": record.history_user.get_username()
+                if record.history_user
+                else record.history_actor or "—",
                 "why": record.history_change_reason or "",
                 "created": record.history_type == "+",
                 "changes": [

@@ -61,13 +61,13 @@ def test_each_clock_with_its_status_rule_and_step(client, late_case):
     assert "Regulatory regime: UK FCA (DISP 1.6)" in words
     assert "jurisdiction is GB; its deadlines end at midnight, Europe/London time" in words
     # Running clocks first (earliest due first), then the stopped ones.
-    order = [words.index(name) for name in ("Resolution", "Final response (regulatory)")]
+    order = [words.index(name) for name in ("Resolution target", "Final response (regulatory)")]
     assert order == sorted(order)
     assert words.index("Final response (regulatory)") < words.index("First response")
     # The resolution target: missed during the step the case was in, still running.
     assert re.search(
-        r"Resolution .*Missed on \d+ \w+ \d{4}, \d\d:\d\d UTC during Investigating; "
-        r"Running, overdue by 3 days",
+        r"Resolution target .*Overdue by 3 days Missed on \d+ \w+ \d{4}, \d\d:\d\d UTC during "
+        r"Investigating",
         words,
     )
     # The first response: missed, then met by the reply, and how late.
@@ -83,7 +83,7 @@ def test_each_clock_with_its_status_rule_and_step(client, late_case):
     # The steps with their durations; the two misses recorded in "Investigating".
     steps = text(html[html.index("cx-steps") :])
     assert re.search(r"Received .* 10 days", steps)
-    assert re.search(r"Investigating .*now .*Resolution, First response", steps)
+    assert re.search(r"Investigating .*now .*Resolution target, First response", steps)
     assert "cx-step-current" in html
     assert "style=" not in html
     assert "+00:00" not in html  # no raw ISO times
@@ -92,7 +92,7 @@ def test_each_clock_with_its_status_rule_and_step(client, late_case):
 def test_a_paused_clock_says_it_waits_for_the_customer(client, case_factory, team, root):
     case = case_factory(team=team, state_path=path_to(CaseState.AWAITING_CUSTOMER))
     words = text(panel(client.get(change_url(case))))
-    assert re.search(r"Resolution .*Paused since .* waiting for the customer", words)
+    assert re.search(r"Resolution target .*Paused since .* waiting for the customer", words)
 
 
 @pytest.mark.parametrize(

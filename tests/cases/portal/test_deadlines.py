@@ -52,7 +52,8 @@ def block(client, case, language="en") -> str:
     if 'id="next-steps"' not in html:
         return ""
     part = html[html.index('id="next-steps"') :]
-    part = part[: part.index("</section>")]
+    # Up to the next heading of the page (the block has one of its own).
+    part = part[: part.index("<h2", part.index("</h2>"))]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", part)).replace("&#x27;", "'")
 
 
