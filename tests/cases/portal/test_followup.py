@@ -365,8 +365,9 @@ def test_case_page_budget_with_the_follow_up(client, alice, own, django_assert_m
     _grow(many, 30)
     client.force_login(alice)
     counts = [
-        # 12: the navigation's unread count included.
-        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 12)
+        # 13: the navigation's unread count and the running clocks of "What happens next
+        # and by when" included.
+        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 13)
         for c in (few, many)
     ]
     assert counts[0] == counts[1]
