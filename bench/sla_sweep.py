@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sla_sweep.py [--sizes 100000,1000000] [--share 0.01] [--explain]
 
-Creates its own database (complaints_sla_sweep, dropped and re-created; BENCH_PG as in
+Creates its own database (complaints_bench_sla, dropped and re-created; BENCH_PG as in
 admin_lists.py), migrates, and makes seven teams, each with a lead and ten handlers (all with
 an email; staff profiles in English, in Chinese, or none). That database is copied once as a
 template (`<db>_base`, dropped at the end), and each size starts from a fresh copy of it, so the
@@ -46,7 +46,7 @@ from datetime import datetime
 import psycopg
 from _common import PG, empty_broker, migrate, quiet, recreate_database, setup_django
 
-DB = os.environ.get("BENCH_DB", "complaints_sla_sweep")
+DB = os.environ.get("BENCH_DB", "complaints_bench_sla")
 BASE = f"{DB}_base"
 CEILING_SECONDS = 5.0
 
