@@ -23,8 +23,8 @@ without an assignee (the escalation then reaches the lead alone). VACUUM ANALYZE
 CHECKPOINT, so that the sweep does not pay for writing out the bulk load.
 
 Then it runs `clocks_sweep(now=T)` once, timed (wall time around the call, its commit
-included), counting its SQL statements with an execute wrapper (what CaptureQueriesContext
-counts) and the time of each, and a second sweep at once, which must find nothing. A
+included), with Django's CaptureQueriesContext around it: its SQL statements (BEGIN and
+COMMIT included) and the time of each; and a second sweep at once, which must find nothing. A
 markdown table per size; the statements of the first sweep; PASS/FAIL against 5 s per size
 (the target is for one million) and whether the query counts are equal at every size. Exits
 non-zero when the counts differ, when the first sweep did not warn and escalate exactly the
@@ -38,6 +38,7 @@ CHECKPOINT again).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -322,26 +323,21 @@ def settle() -> None:
         conn.execute("CHECKPOINT")
 
 
-class Statements:
-    """An execute wrapper: each SQL statement the sweep runs, with its time."""
+class Explainer:
+    """An execute wrapper that first runs each statement under EXPLAIN (ANALYZE, BUFFERS) in a
+    savepoint it rolls back, then for real; on the raw cursor, so nothing counts it."""
 
-    def __init__(self, explain: bool = False) -> None:
-        self.runs: list[tuple[str, float]] = []
-        self.explain = explain
+    def __init__(self) -> None:
         self.plans: list[tuple[str, str]] = []
 
     def __call__(self, execute, sql, params, many, context):
-        if self.explain and not many and sql.lstrip()[:6].upper() in ("SELECT", "UPDATE", "INSERT"):
+        if not many and sql.lstrip()[:6].upper() in ("SELECT", "UPDATE", "INSERT"):
             raw = context["cursor"].cursor
             raw.execute("SAVEPOINT bench_explain")
             raw.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             self.plans.append((sql, "\n".join(row[0] for row in raw.fetchall())))
             raw.execute("ROLLBACK TO SAVEPOINT bench_explain")
-        t0 = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.runs.append((sql, time.perf_counter() - t0))
+        return execute(sql, params, many, context)
 
 
 def _what(sql: str) -> str:
@@ -359,17 +355,20 @@ def _what(sql: str) -> str:
     return f"{verb} {table}"
 
 
-def sweep(at: datetime, explain: bool = False) -> tuple[object, float, Statements]:
+def sweep(at: datetime, explainer: Explainer | None = None) -> tuple[object, float, list]:
+    """One `clocks_sweep` at `at`: what it did, its wall time (commit included) and its
+    statements with their times, as CaptureQueriesContext records them."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from cases.services.clocks import clocks_sweep
 
-    statements = Statements(explain)
-    with connection.execute_wrapper(statements):
+    wrap = connection.execute_wrapper(explainer) if explainer else contextlib.nullcontext()
+    with CaptureQueriesContext(connection) as queries, wrap:
         t0 = time.perf_counter()
         result = clocks_sweep(now=at)
         seconds = time.perf_counter() - t0
-    return result, seconds, statements
+    return result, seconds, [(q["sql"], float(q["time"])) for q in queries.captured_queries]
 
 
 def explain(at: datetime) -> None:
@@ -379,14 +378,14 @@ def explain(at: datetime) -> None:
     class Undo(Exception):
         pass
 
-    statements = None
+    explainer = Explainer()
     try:
         with transaction.atomic():
-            _, _, statements = sweep(at, explain=True)
+            sweep(at, explainer)
             raise Undo
     except Undo:
         pass
-    for sql, plan in statements.plans:
+    for sql, plan in explainer.plans:
         print(f"\n<!-- {_what(sql)}\n{plan}\n-->", flush=True)
     settle()
 
@@ -419,7 +418,7 @@ def run(ids: dict, size: int, share: float, with_explain: bool) -> dict:
     ):
         print(
             f"| {size:>9,} | {planted['clocks']:>9,} | {label:<6} | {secs:7.3f} "
-            f"| {len(statements.runs):>3} | {result.warned:>6,} | {result.breached:>6,} "
+            f"| {len(statements):>3} | {result.warned:>6,} | {result.breached:>6,} "
             f"| {result.notified:>6,} |",
             flush=True,
         )
@@ -428,12 +427,12 @@ def run(ids: dict, size: int, share: float, with_explain: bool) -> dict:
 
 def report(rows: list[dict]) -> bool:
     print("\nStatements of the first sweep (seconds each):\n")
-    heads = [_what(sql) for sql, _ in rows[0]["first"][2].runs]
-    print("| open cases | " + " | ".join(heads) + " | commit, Python |")
+    heads = [_what(sql) for sql, _ in rows[0]["first"][2]]
+    print("| open cases | " + " | ".join(heads) + " | rest (Python) |")
     print("|---:|" + "---:|" * (len(heads) + 1))
     for row in rows:
         _, total, statements = row["first"]
-        times = [s for _, s in statements.runs]
+        times = [s for _, s in statements]
         cells = [f"{s:.3f}" for s in times] + [f"{total - sum(times):.3f}"]
         print(f"| {row['size']:,} | " + " | ".join(cells) + " |")
     print()
@@ -454,8 +453,8 @@ def report(rows: list[dict]) -> bool:
         if (again.warned, again.breached, again.notified) != (0, 0, 0):
             print(f"  the second sweep did something: {again}")
             ok = False
-    firsts = {len(row["first"][2].runs) for row in rows}
-    seconds = {len(row["second"][2].runs) for row in rows}
+    firsts = {len(row["first"][2]) for row in rows}
+    seconds = {len(row["second"][2]) for row in rows}
     equal = len(firsts) == 1 and len(seconds) == 1
     print(
         "query counts equal at every size: "
