@@ -401,6 +401,7 @@ def clocks_sweep(*, now: datetime | None = None) -> SweepResult:
 
 _CLOCK, _CASE, _TEAM = CaseClock._meta.db_table, Case._meta.db_table, Team._meta.db_table
 _USER, _PROFILE = get_user_model()._meta.db_table, StaffProfile._meta.db_table
+_USERNAME = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).column
 # The due time as Python's `isoformat()` writes it (the mail templates parse it back).
 _ISO_DUE = (
     "to_char(k.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') "
@@ -421,8 +422,8 @@ SELECT k.case_id,
     || CASE WHEN k.breached_at = %(now)s THEN jsonb_build_object('step', k.breached_in)
             ELSE '{{}}'::jsonb END
     || jsonb_build_object('notified',
-         CASE WHEN a.id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(a.username) END
-         || CASE WHEN l.id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(l.username) END),
+         CASE WHEN a.id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(a.{_USERNAME}) END
+         || CASE WHEN l.id IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(l.{_USERNAME}) END),
   %(now)s
 FROM {_CLOCK} k
 JOIN {_CASE} c ON c.id = k.case_id
