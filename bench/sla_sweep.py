@@ -1,6 +1,7 @@
 """One SLA sweep (`clocks_sweep`) over 100,000 and 1,000,000 open cases: seconds and queries.
 
     .venv/bin/python bench/sla_sweep.py [--sizes 100000,1000000] [--share 0.01] [--explain]
+        [--wait-load 1.5]
 
 Creates its own database (complaints_bench_sla, dropped and re-created; BENCH_PG as in
 admin_lists.py), migrates, and makes seven teams, each with a lead and ten handlers (all with
@@ -20,7 +21,9 @@ already warned or breached. Then one case in 100 (`--share`) has one clock cross
 of them a clock inside its warning window that has not been warned, half a clock that was
 warned and just went past due; the clock kinds and the teams in turn, one in ten of those cases
 without an assignee (the escalation then reaches the lead alone). VACUUM ANALYZE and a
-CHECKPOINT, so that the sweep does not pay for writing out the bulk load.
+CHECKPOINT, so that the sweep does not pay for writing out the bulk load. It prints the load
+average as the sweep starts; --wait-load L first waits for it to fall under L (a shared
+machine).
 
 Then it runs `clocks_sweep(now=T)` once, timed (wall time around the call, its commit
 included), with Django's CaptureQueriesContext around it: its SQL statements (BEGIN and
@@ -390,7 +393,16 @@ def explain(at: datetime) -> None:
     settle()
 
 
-def run(ids: dict, size: int, share: float, with_explain: bool) -> dict:
+def wait_for_quiet(limit: float | None, most: float = 900) -> float:
+    """The one-minute load average when the sweep starts; with `limit`, first wait (up to
+    `most` seconds) until it is under `limit` (other work on a shared machine)."""
+    deadline = time.monotonic() + most
+    while limit is not None and os.getloadavg()[0] >= limit and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
+def run(ids: dict, size: int, share: float, with_explain: bool, wait_load: float | None) -> dict:
     from django.utils import timezone
 
     at = timezone.now().replace(microsecond=0)
@@ -403,6 +415,8 @@ def run(ids: dict, size: int, share: float, with_explain: bool) -> dict:
     )
     if with_explain:
         explain(at)
+    load = wait_for_quiet(wait_load)
+    print(f"<!-- load average {load:.2f} (1 minute) as the sweep starts -->", flush=True)
     first, first_s, first_q = sweep(at)
     second, second_s, second_q = sweep(at)
     row = {
@@ -472,6 +486,12 @@ def main() -> None:
         "--share", type=float, default=0.01, help="cases with a clock crossing a line"
     )
     parser.add_argument("--explain", action="store_true", help="print the statements' plans")
+    parser.add_argument(
+        "--wait-load",
+        type=float,
+        help="before each measured sweep, wait (up to 15 minutes) for the one-minute load "
+        "average to fall under this",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     ids = prepare()
@@ -482,7 +502,7 @@ def main() -> None:
         for n, size in enumerate(sizes):
             if n:
                 fresh_copy()
-            rows.append(run(ids, size, args.share, args.explain))
+            rows.append(run(ids, size, args.share, args.explain, args.wait_load))
         ok = report(rows)
     finally:
         empty_broker()
