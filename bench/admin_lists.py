@@ -131,7 +131,7 @@ def fill(ids: dict, start: int, stop: int) -> float:
               resolution_summary, final_response_text, received_at, first_response_due_at,
               paused_total, created_at, updated_at, assignee_id, team_id, classification_note,
               is_complaint, redactions, counterparty_account_id, info_request,
-              responsibility_evidence)
+              responsibility_evidence, jurisdiction, regime, next_due_at)
             SELECT g, 'BX-' || lpad(g::text, 9, '0'),
               ({_array(STATES)})[1 + g % {len(STATES)}], '',
               ({_array(CATEGORIES)})[1 + (g / 7) % {len(CATEGORIES)}],
@@ -143,7 +143,9 @@ def fill(ids: dict, start: int, stop: int) -> float:
               now() - g * interval '20 seconds' + interval '1 day',
               interval '0', now() - g * interval '20 seconds', now(),
               CASE WHEN g % 5 = 0 THEN ({handlers})[1 + (g / 5) % 14] END,
-              ({teams})[1 + g % 7], '', g % 2 = 0, '{{}}', '', '', '[]'
+              ({teams})[1 + g % 7], '', g % 2 = 0, '{{}}', '', '', '[]', 'GB', 'fca',
+              CASE WHEN ({_array(STATES)})[1 + g % {len(STATES)}] <> 'closed'
+                   THEN now() - g * interval '20 seconds' + interval '1 day' END
             FROM {series}
             """  # noqa: S608 (numbers and constants only)
         )
@@ -168,7 +170,7 @@ def fill(ids: dict, start: int, stop: int) -> float:
               first_response_due_at, paused_total, created_at, history_date,
               history_change_reason, history_type, assignee_id, history_user_id, team_id,
               classification_note, is_complaint, redactions, counterparty_account_id,
-              info_request, responsibility_evidence)
+              info_request, responsibility_evidence, jurisdiction, regime, next_due_at)
             SELECT c.id, v.actor, reference, state, state_before_pause, category, priority,
               channel, subject, description, complainant_account_id, complainant_email,
               complainant_locale, out_of_scope_referral, responsibility,
@@ -176,7 +178,7 @@ def fill(ids: dict, start: int, stop: int) -> float:
               first_response_due_at, paused_total, created_at, c.received_at + v.later,
               v.reason, v.kind, CASE WHEN v.kind = '~' THEN assignee_id END, v.who, team_id,
               classification_note, is_complaint, redactions, counterparty_account_id,
-              info_request, responsibility_evidence
+              info_request, responsibility_evidence, jurisdiction, regime, next_due_at
             FROM cases_case c
             CROSS JOIN LATERAL (
               SELECT 'system:intake' AS actor, 'Received' AS reason, '+' AS kind,

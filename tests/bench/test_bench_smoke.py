@@ -130,3 +130,35 @@ def test_execution(bench_db):
     assert re.search(r"\| ledger actions / distinct keys / actions\s+\| 10 / 10 / 10 \|", out), out
     assert re.search(r"w\d died \(exit -9, SIGKILL after performing an action\)", out), out
     assert "exactly once: yes" in out
+
+
+@pytest.mark.postgres
+@needs_broker
+def test_sla_sweep(bench_db):
+    out = bench("sla_sweep.py", "--sizes", "300,1500", BENCH_DB=bench_db)
+    assert (
+        "| open cases | clocks | sweep | seconds | queries | warned | breached | notified |" in out
+    )
+    rows = re.findall(
+        r"^\|\s+([\d,]+) \|\s+[\d,]+ \| (first|second)\s+\|\s+[\d.]+ \|\s+(\d+) "
+        r"\|\s+([\d,]+) \|\s+([\d,]+) \|\s+([\d,]+) \|$",
+        out,
+        re.M,
+    )
+    sweeps = {
+        (size, which): tuple(int(n.replace(",", "")) for n in rest) for size, which, *rest in rows
+    }
+    assert set(sweeps) == {(s, w) for s in ("300", "1,500") for w in ("first", "second")}, out
+    # The same statements at both sizes, for the sweep that finds work and the one that does not.
+    assert sweeps["300", "first"][0] == sweeps["1,500", "first"][0], out
+    assert sweeps["300", "second"][0] == sweeps["1,500", "second"][0], out
+    # One case in 100 has a clock to warn or to breach; every breach also tells the lead.
+    for size in ("300", "1,500"):
+        _, warned, breached, notified = sweeps[size, "first"]
+        assert warned > 0, out
+        assert breached > 0, out
+        assert notified > warned + breached, out
+        # The second sweep right after finds nothing to do.
+        assert sweeps[size, "second"][1:] == (0, 0, 0), out
+    assert "query counts equal at every size: yes" in out
+    assert "second sweep found nothing: yes" in out
