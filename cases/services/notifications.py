@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from django.utils.functional import SimpleLazyObject
 
 from cases.enums import ActionKind, ClockKind, Regime
 from cases.lib.customer_links import OFFER, SURVEY, link_token
+from cases.lib.letters import last_day, letter_date
 from cases.lib.money import amount_display
 from cases.lib.reply_tokens import reply_address
 from cases.models import (
@@ -38,6 +39,7 @@ from cases.models import (
     ResolutionOffer,
     Survey,
 )
+from cases.policies.regimes import jurisdiction_for, regulatory_deadlines
 from cases.services.jobs import task_enqueue
 from complaints_site.common.actors import Actor
 from complaints_site.common.history import stamp
@@ -59,6 +61,10 @@ KINDS = {
     "case.resolved",
     "case.survey",
     "case.final_response",
+    # The regulators' letters (cases.services.regulatory_letters): the letter itself, and the
+    # date the customer will have the final response when a letter moved it.
+    "case.letter",
+    "case.deadline_extended",
     # To staff, from the SLA sweep (cases.services.clocks): no customer data, no reply address.
     "staff.clock_warning",
     "staff.clock_breached",
@@ -144,6 +150,41 @@ def _offer_terms(offer_id: Any) -> dict[str, Any]:
     }
 
 
+def _acknowledgement_deadlines(case: Case, locale: str) -> dict[str, Any]:
+    """What the acknowledgement of a complaint states about its regime (docs/clocks.md):
+    the regime, the date of the first answer the rules require and, where a holding reply
+    may defer it, the latest date of the final response — days of the jurisdiction's calendar,
+    written as the letters write dates. Computed from the case row and the settings (no
+    query); nothing for a plain query or a case without a regime."""
+    if not case.is_complaint or case.regime == Regime.NONE:
+        return {}
+    jurisdiction = jurisdiction_for(case.jurisdiction)
+    deadlines = regulatory_deadlines(
+        jurisdiction=jurisdiction, received_at=case.received_at, category=case.category
+    )
+    if not deadlines:
+        return {}
+    zone = jurisdiction.time_zone
+    final_due = case.final_response_due_at or deadlines[-1].due_at
+    with translation.override(locale):
+        return {
+            "regime": case.regime,
+            "first_due": letter_date(last_day(deadlines[0].due_at, zone), locale),
+            "final_due": letter_date(last_day(final_due, zone), locale),
+            "deferrable": len(deadlines) > 1,
+        }
+
+
+def _date_written(value: Any, locale: str) -> str:
+    """An ISO date from a notification's context, written as the letters write dates."""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    with translation.override(locale):
+        return letter_date(day, locale)
+
+
 def _links(notification: Notification) -> dict[str, Any]:
     """What the email of steps 5 to 7 needs beyond the case: the signed links (built at
     rendering, so each email's link lives CUSTOMER_LINK_MAX_AGE from its sending) and, read only
@@ -175,6 +216,10 @@ def _links(notification: Notification) -> dict[str, Any]:
         regime = data.get("regime") or Regime.NONE
         extra["regime_label"] = Regime(regime).label if regime != Regime.NONE else ""
         extra["admin_url"] = _portal(reverse("admin:cases_case_change", args=[case.pk]))
+    elif kind == "case.acknowledged":
+        extra["regulatory"] = _acknowledgement_deadlines(case, notification.locale)
+    elif kind == "case.deadline_extended" and data.get("expected_by"):
+        extra["expected_by"] = _date_written(data["expected_by"], notification.locale)
     elif kind == "case.survey" and data.get("survey_id"):
         token = link_token(purpose=SURVEY, case=case, object_id=data["survey_id"])
         extra["survey_url"] = _portal(f"/portal/surveys/{token}/")

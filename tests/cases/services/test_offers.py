@@ -312,7 +312,9 @@ def test_accepting_twice_is_one_transition_and_queues_execution_after_commit(
     offer = sent(case, crew)
     with django_capture_on_commit_callbacks() as callbacks:
         offer_decide(offer=offer, accept=True, channel="portal", actor=PORTAL)
-    assert len(callbacks) == 1  # execution_start, after commit only
+    # After commit only: execution_start, and the email of the summary resolution
+    # communication (an FCA complaint accepted within three business days of receipt).
+    assert len(callbacks) == 2
     again = offer_decide(offer=offer, accept=True, channel="api", actor=customer_actor("api"))
 
     assert again.state == OfferState.ACCEPTED
