@@ -114,6 +114,10 @@ ZH: dict[str, str] = {
         "提交投诉不影响您依法享有的其他权利。"
     ),
     "Last day to refer the complaint": "提交投诉的最后日期",
+    "Last day to refer the complaint: %(by)s": "提交投诉的最后日期：%(by)s",
+    "If you do not agree, the letter says where you may refer your complaint, until %(by)s.": (
+        "如您不同意，函中说明了您可以向何处提交投诉，截止日期为 %(by)s。"
+    ),
     # The acknowledgement's paragraph on the regime (case_acknowledged.txt).
     "Your complaint concerns a payment service and is handled under the complaint rules of "
     "the UK Financial Conduct Authority. We will send you our final response by "
@@ -199,6 +203,7 @@ ZH: dict[str, str] = {
     "Regime": "监管制度",
     # The portal's list of letters (cases/templates/cases/portal/_letters.html).
     "Our letters to you": "我们给您的函件",
+    "Read our final response": "阅读我们的最终答复",
     "final response by %(by)s": "最终答复日期 %(by)s",
     "Fingerprint of this letter (SHA-256):": "此函的指纹（SHA-256）：",
 }
