@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -207,6 +208,13 @@ def regulatory_letter_render(
 # --- recording ------------------------------------------------------------------------------
 
 
+def _record_name(kind: str) -> str:
+    """The letter's name as the history and the ledger record it (in English, like every
+    reason the services write)."""
+    with translation.override("en"):
+        return str(LetterKind(kind).label)
+
+
 def _record(
     *,
     case: Case,
@@ -251,7 +259,7 @@ def _record(
         case=case,
         type=CaseEventType.LETTER_ISSUED,
         actor=actor,
-        reason=f"{LetterKind(kind).label} (sha256 {digest[:12]})",
+        reason=f"{_record_name(kind)} (sha256 {digest[:12]})",
         data={
             "letter": letter.pk,
             "kind": kind.value,
@@ -320,11 +328,7 @@ def regulatory_letter_issue(
         raise _error(
             "reasons", _("Keep the reasons under %(n)s characters.") % {"n": REASONS_MAX_LENGTH}
         )
-    if (
-        expected_by is None
-        or isinstance(expected_by, datetime)
-        or not isinstance(expected_by, date)
-    ):
+    if not isinstance(expected_by, date) or isinstance(expected_by, datetime):
         raise _error("expected_by", _("Give the date by which the customer will have our answer."))
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
@@ -373,15 +377,21 @@ def regulatory_letter_issue(
             return letter
         met = [d.kind for d in case_deadlines(locked) if kind in d.met_by]
         told = end_of_local_day(expected_by, case_jurisdiction(locked).time_zone)
-        # The date the customer was told, on the clock it concerns: set before the clocks this
-        # letter meets stop (the FCA's 8-week letter meets the final-response deadline itself).
-        CaseClock.objects.filter(case=locked, kind=ClockKind.REG_FINAL, met_at__isnull=True).update(
-            extended_to=told
+        # The date the customer was told, on the clock it concerns: the running final-response
+        # clock, else the one an earlier letter met (a second FCA 8-week letter moves the date
+        # again). Set before the clocks this letter meets stop.
+        final = (
+            CaseClock.objects.filter(case=locked, kind=ClockKind.REG_FINAL)
+            .order_by(F("met_at").desc(nulls_first=True), "-id")
+            .values_list("pk", flat=True)
+            .first()
         )
+        if final is not None:
+            CaseClock.objects.filter(pk=final).update(extended_to=told)
         before = (locked.next_due_at, locked.final_response_due_at)
         if met:
             clocks_meet(case=locked, kinds=met, by=f"letter:{kind.value}", at=now)
-        _save_columns(locked, before, actor=actor, reason=f"{kind.label} sent")
+        _save_columns(locked, before, actor=actor, reason=f"{_record_name(kind)} sent")
         case_event_record(
             case=locked,
             type=CaseEventType.DEADLINE_EXTENDED,

@@ -530,3 +530,17 @@ def test_the_summary_resolution_in_chinese(team, clock):
     assert "2027年6月30日" in body
     assert "金融申诉专员" in body
     assert "What we agreed" not in body
+
+
+def test_a_second_8_week_letter_moves_the_date_again(team, lead, clock):
+    case = complaint(team, clock, received=at(2026, 3, 2, 10), jurisdiction="GB")
+    clock(at(2026, 4, 24, 10))
+    send(case, lead, kind=LetterKind.DELAY_NOTICE, expected_by=date(2026, 5, 15))
+    clock(at(2026, 5, 14, 10))
+    send(case, lead, kind=LetterKind.DELAY_NOTICE, expected_by=date(2026, 6, 5))
+    final = clocks(case)[ClockKind.REG_FINAL]
+    assert final.met_by == "letter:delay_notice"
+    assert final.met_at == at(2026, 4, 24, 10)  # met by the first letter, once
+    assert final.extended_to == at(2026, 6, 5, 23)
+    assert events(case, CaseEventType.DEADLINE_EXTENDED).count() == 2
+    assert RegulatoryLetter.objects.filter(case=case).count() == 2
