@@ -10,5 +10,6 @@ from cases.admin import (  # noqa: F401
     quality,
     recusal,
     resolution,
+    service_targets,
     teams,
 )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import policies
 from cases.admin import audit as audit_views
-from cases.admin import case_views, investigation, letters
+from cases.admin import case_views, deadlines, investigation, letters
 from cases.admin.forms import CaseChangeForm, TransitionForm
 from cases.admin.mixins import CaseInlineMixin
 from cases.admin.paginator import CappedCountPaginator
@@ -35,6 +35,7 @@ from cases.selectors.cases import (
     handler_list_for_staff,
     team_list_for_staff,
 )
+from cases.selectors.clocks import with_next_clock
 from cases.selectors.history import case_history_for_staff
 from cases.selectors.investigation import evidence_cited_for_staff
 from cases.services.lifecycle import TRANSITIONS, available_transitions, case_transition
@@ -72,19 +73,20 @@ class CaseTransactionInline(CaseInlineMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
+class CaseAdmin(deadlines.CaseDeadlineAdminMixin, CaseRoutingAdminMixin, admin.ModelAdmin):
     form = CaseChangeForm
     list_display = [
         "reference",
         "subject",
         "state_badge",
+        # Next to the status, so a narrow window still shows what is about to breach.
+        "next_deadline",
         "category",
         "priority",
         "channel",
         "team",
         "assignee",
         "received_at",
-        "first_response_due_at",
     ]
     list_select_related = ["team", "assignee"]
     list_filter = [
@@ -179,7 +181,8 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
         )
 
     def get_queryset(self, request: HttpRequest):
-        return case_list_for_staff(user=request.user)
+        # The badge's clock kind and warning come with the rows (`next_deadline`).
+        return with_next_clock(case_list_for_staff(user=request.user))
 
     def get_search_results(self, request, queryset, search_term):
         return case_search(queryset, term=search_term), False
@@ -348,6 +351,7 @@ class CaseAdmin(CaseRoutingAdminMixin, admin.ModelAdmin):
                 )
             )
             extra_context.update(letters.letter_context(request=request, case=case))
+            extra_context.update(deadlines.deadlines_context(request=request, case=case))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request: HttpRequest, object_id: int, name: str) -> HttpResponse:

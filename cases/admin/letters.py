@@ -38,7 +38,6 @@ from cases.selectors.cases import evidence_list_for_staff
 from cases.selectors.followup import (
     letter_get_for_case,
     letters_of_case,
-    regulatory_clocks_running,
     regulatory_letter_get_for_case,
     regulatory_letters_of_case,
 )
@@ -341,26 +340,33 @@ def _met_by_label(met_by: tuple[str, ...]) -> str:
 
 
 def regulatory_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
-    """The regulators' part of the case page: the deadlines still to answer (from the running
-    clocks, each with what answers it and its last day on the jurisdiction's calendar), the
-    letters sent, and the button of the letter the regime allows. Two queries at most, none
-    for a case that never ran under a regime."""
-    clocks = regulatory_clocks_running(case=case)
+    """The regulators' part of the case page: while the exchange has not answered, the
+    deadlines of the case's regime (each with what answers it, its last day on the
+    jurisdiction's calendar, and the letter sent that answered it), the date the customer was
+    last told to expect the final response, the letters sent, and the button of the letter the
+    regime allows.
+
+    One query (the letters sent; none for a case that never ran under a regime). The deadlines
+    are computed from the receipt as the clocks were (`cases.policies.regimes`): the case
+    page reads its clocks once, for the Deadlines panel, which shows each clock's state."""
     sent = regulatory_letters_of_case(case=case)
-    zone = case_jurisdiction(case).time_zone if (clocks or sent) else ""
-    deadlines = {d.kind: d for d in case_deadlines(case)} if clocks else {}
+    waiting = case.state in DEFERRING_STATES
+    deadlines = case_deadlines(case) if waiting else []
+    zone = case_jurisdiction(case).time_zone if (deadlines or sent) else ""
     required = []
-    for clock in clocks:
-        deadline = deadlines.get(clock.kind)
+    for deadline in deadlines:
+        answered = next((item for item in reversed(sent) if item.kind in deadline.met_by), None)
         required.append(
             {
-                "clock": clock,
-                "description": deadline.description if deadline else clock.get_kind_display(),
-                "answered_by": _met_by_label(deadline.met_by) if deadline else "",
-                "last_day": last_day(clock.due_at, zone),
-                "told": last_day(clock.extended_to, zone) if clock.extended_to else None,
+                "kind": deadline.kind,
+                "description": deadline.description,
+                "answered_by": _met_by_label(deadline.met_by),
+                "last_day": last_day(deadline.due_at, zone),
+                "due_at": deadline.due_at,
+                "answered": answered,
             }
         )
+    told = next((item for item in reversed(sent) if item.expected_by), None)
     kind = deferring_letter(case)
     can_send = (
         kind is not None
@@ -385,6 +391,7 @@ def regulatory_context(*, request: HttpRequest, case: Case) -> dict[str, Any]:
         }
         if can_send
         else None,
+        "regulatory_told": told.expected_by if told is not None and waiting else None,
         "regulatory_time_zone": zone,
         "regulatory_shown": bool(required or sent or can_send),
     }

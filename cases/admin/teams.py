@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from cases.models import StaffProfile, Team, TeamMembership
 from cases.selectors.cases import staff_profile_list
 from cases.services.assignment import team_create, team_member_add, team_member_remove
 from cases.services.conflicts import staff_profile_ensure
+from cases.services.sla_config import team_business_hours_set
 from cases.services.teams import team_update
 from complaints_site.common.exceptions import ApplicationError
 
@@ -25,11 +27,25 @@ class TeamMembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class TeamForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Reason for this change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Kept in the team's history with your name."),
+    )
+
+    class Meta:
+        model = Team
+        fields = ["code", "name", "lead", "business_hours"]
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "lead"]
+    form = TeamForm
+    list_display = ["name", "code", "lead", "business_hours"]
     search_fields = ["name", "code"]
-    list_select_related = ["lead"]
+    list_select_related = ["lead", "business_hours"]
     inlines = [TeamMembershipInline]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -44,18 +60,25 @@ class TeamAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.path)
 
     def save_model(self, request, obj, form, change):
-        if change:
+        reason = form.cleaned_data.get("change_reason", "").strip() or "Edited in admin"
+        changed = set(form.changed_data)
+        if not change:
+            created = team_create(code=obj.code, name=obj.name, lead=obj.lead, actor=request.user)
+            obj.pk, obj.group_id = created.pk, created.group_id
+        elif changed & {"code", "name", "lead"}:
             team_update(
                 team=obj,
                 actor=request.user,
-                reason="Edited in admin",
+                reason=reason,
                 code=obj.code,
                 name=obj.name,
                 lead=obj.lead,
             )
-        else:
-            created = team_create(code=obj.code, name=obj.name, lead=obj.lead, actor=request.user)
-            obj.pk, obj.group_id = created.pk, created.group_id
+        # Each through its service, so a change of hours leaves its own history row.
+        if "business_hours" in changed:
+            team_business_hours_set(
+                team=obj, business_hours=obj.business_hours, actor=request.user, reason=reason
+            )
 
 
 @admin.register(TeamMembership)

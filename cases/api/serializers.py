@@ -19,6 +19,7 @@ from cases.enums import (
     Locale,
     OfferOutcome,
     OfferState,
+    Regime,
 )
 from cases.selectors.resolution import CUSTOMER_OFFER_STATES
 
@@ -130,7 +131,20 @@ class CaseOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     first_response_due_at = serializers.DateTimeField(allow_null=True)
     resolution_due_at = serializers.DateTimeField(allow_null=True)
-    final_response_due_at = serializers.DateTimeField(allow_null=True)
+    final_response_due_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=_(
+            "The final response is due by then: the regulator's deadline of the case's regime "
+            "for a complaint (docs/clocks.md)."
+        ),
+    )
+    jurisdiction = serializers.CharField(
+        help_text=_("Where the user is (ISO 3166 code): chooses the complaint rules.")
+    )
+    regime = serializers.ChoiceField(
+        choices=Regime.choices,
+        help_text=_("The complaint rules whose deadlines apply: fca, mica, cfpb or none."),
+    )
 
 
 class MessageCreateInputSerializer(serializers.Serializer):

@@ -7,29 +7,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.utils import dateformat
 
-from cases.lib.business_time import local_date
+# The last day of a deadline that ends at a local midnight ("due 2026-04-27 23:00 UTC in London"
+# is "by 27 April 2026"), shared with the staff screens' clocks in words.
+from cases.lib.clock_words import last_day
 
 # Dates in a letter, written the way each language writes them on paper.
 DATE_FORMATS = {"zh-hans": "Y年n月j日"}
 DEFAULT_DATE_FORMAT = "j F Y"
-_INSTANT = timedelta(microseconds=1)
 
 
 def letter_date(value: date, locale: str) -> str:
     """A date as the letter writes it, in the letter's language (call it under that language:
     the month names are the active language's)."""
     return dateformat.format(value, DATE_FORMATS.get(locale, DEFAULT_DATE_FORMAT))
-
-
-def last_day(due_at: datetime, time_zone: str) -> date:
-    """The last day of a deadline on the local calendar of `time_zone`. A regulatory deadline
-    ends at a local midnight, which already belongs to the next day: the day a letter names is
-    the one that midnight closes (due 2026-04-27 23:00 UTC in London is "by 27 April 2026")."""
-    return local_date(due_at - _INSTANT, time_zone)
 
 
 def letter_text(text: str) -> str:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases.enums import Category
+from cases.portal.services import ANTI_PHISHING_CODE, anti_phishing_code_error
 from cases.services.intake import IncomingFile
 
 MAX_FILES_PER_POST = 10
@@ -109,3 +110,22 @@ class OfferRejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The team reads this before making you a revised offer or a final response."),
     )
+
+
+class AntiPhishingForm(forms.Form):
+    """The anti-phishing code (checked again by `customer_anti_phishing_set`)."""
+
+    code = forms.CharField(
+        label=_("Your anti-phishing code"),
+        # Longer input gets the same clear message as any other wrong code (clean_code).
+        max_length=200,
+        required=False,
+        help_text=_("4 to 20 letters and digits, for example Blue42Moon."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if code and not ANTI_PHISHING_CODE.fullmatch(code):
+            raise forms.ValidationError(anti_phishing_code_error())
+        return code

@@ -88,6 +88,29 @@ def notifications_for_customer(*, case: Case, user: Any) -> QuerySet[Notificatio
     ).select_related("case")
 
 
+def inbox_for_customer(*, user: Any) -> QuerySet[Notification]:
+    """The user's portal inbox: their portal notifications across all their cases, newest
+    first, each with its case (one query per page)."""
+    return (
+        Notification.objects.filter(recipient_user=user, channel=NotificationChannel.PORTAL)
+        .select_related("case")
+        .order_by("-created_at", "-id")
+    )
+
+
+def inbox_item_for_customer(*, user: Any, notification_id: int) -> Notification | None:
+    """One notification of the user's inbox, or None (someone else's, an email row, unknown)."""
+    return inbox_for_customer(user=user).filter(pk=notification_id).first()
+
+
+def inbox_unread_count(*, user: Any) -> int:
+    """How many of the user's portal notifications are unread: one COUNT on the
+    (recipient, channel, time) index."""
+    return Notification.objects.filter(
+        recipient_user=user, channel=NotificationChannel.PORTAL, read_at__isnull=True
+    ).count()
+
+
 # --- The offer (step 5) and what is carried out (step 6), in customer wording -----------------
 
 # How an action stands at the exchange, as the customer reads it.

@@ -1,14 +1,17 @@
-"""Portal-only writes: the complaint form and the reply form, each taken once per form token."""
+"""Portal-only writes: the complaint form and the reply form, each taken once per form token;
+the user's anti-phishing code."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from django.core import signing
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from cases.models import Case, IdempotencyKey
+from cases.models import Case, CustomerProfile, IdempotencyKey
 from cases.services.intake import (
     IntakeReply,
     IntakeResult,
@@ -16,6 +19,8 @@ from cases.services.intake import (
     intake_reply,
     intake_submit,
 )
+from complaints_site.common.exceptions import ApplicationError, PermissionDeniedError
+from complaints_site.common.history import stamp
 
 # How long a reply form stays valid; after that the page offers a fresh one (text kept).
 REPLY_TOKEN_MAX_AGE = 24 * 60 * 60
@@ -90,3 +95,44 @@ def reply_submit_once(*, reply: IntakeReply, nonce: str, actor: Any) -> IntakeRe
         if not created:
             return None
         return intake_reply(reply=reply, actor=actor)
+
+
+# What a customer may choose as anti-phishing code: 4 to 20 ASCII letters and digits (no
+# look-alike characters from other scripts, nothing a mail client would show differently).
+ANTI_PHISHING_CODE = re.compile(r"[A-Za-z0-9]{4,20}")
+
+
+def anti_phishing_code_error() -> str:
+    return _("Use 4 to 20 letters (A-Z, a-z) and digits (0-9), with no spaces or other signs.")
+
+
+def customer_anti_phishing_set(*, user: Any, code: str) -> CustomerProfile:
+    """Set, change or (with an empty `code`) clear the user's anti-phishing code, which every
+    email we send them then shows (`cases.services.notifications`).
+
+    The user acts for themselves. The profile's history records that the code was set, changed
+    or cleared, with the user and the time, never the code (the field is excluded from the
+    history); nothing here logs it. Saving the same code again changes nothing. Raises
+    ApplicationError (`errors.code`) for a code that is not 4 to 20 ASCII letters and digits,
+    PermissionDeniedError for a user without a customer profile.
+    """
+    code = (code or "").strip()
+    if code and not ANTI_PHISHING_CODE.fullmatch(code):
+        message = anti_phishing_code_error()
+        raise ApplicationError(message, extra={"errors": {"code": [message]}})
+    with transaction.atomic():
+        profile = CustomerProfile.objects.select_for_update().filter(user_id=user.pk).first()
+        if profile is None:
+            raise PermissionDeniedError(_("Only customers have an anti-phishing code."))
+        if profile.anti_phishing_code == code:
+            return profile
+        if not code:
+            reason = "Anti-phishing code cleared"
+        elif profile.anti_phishing_code:
+            reason = "Anti-phishing code changed"
+        else:
+            reason = "Anti-phishing code set"
+        profile.anti_phishing_code = code
+        stamp(profile, actor=user, reason=reason)
+        profile.save()
+    return profile

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.portal import followup, offers, views
+from cases.portal import followup, inbox, offers, security, views
 
 app_name = "portal"
 urlpatterns = [
@@ -35,4 +35,8 @@ urlpatterns = [
     path("cases/<str:reference>/reopen/", followup.case_reopen, name="case_reopen"),
     path("surveys/<str:token>/", followup.survey_page, name="survey"),
     path("surveys/<str:token>/reopen/", followup.survey_reopen, name="survey_reopen"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:notification_id>/", inbox.inbox_item, name="inbox_item"),
+    path("settings/security/", security.security, name="security"),
 ]

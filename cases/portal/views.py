@@ -21,6 +21,7 @@ from cases.lib.redaction import LABELS
 from cases.models import Case, EvidenceKind, IdempotencyKey
 from cases.policies.clients import is_portal_customer
 from cases.portal.auth import portal_user_required
+from cases.portal.deadlines import deadlines_context
 from cases.portal.followup import followup_context
 from cases.portal.forms import (
     ComplaintForm,
@@ -230,6 +231,7 @@ def _case_page(
         "max_file_mb": settings.EVIDENCE_MAX_FILE_BYTES // (1024 * 1024),
     }
     context.update(followup_context(case=case))
+    context.update(deadlines_context(case=case))
     return render(request, "cases/portal/case_detail.html", context, status=status)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cases.enums import REGULATORY_CLOCKS, Regime
-from cases.models import Case, CaseClock, FinalResponseLetter, RegulatoryLetter, Survey
+from cases.enums import Regime
+from cases.models import Case, FinalResponseLetter, RegulatoryLetter, Survey
 
 
 def letters_of_case(*, case: Case) -> QuerySet[FinalResponseLetter]:
@@ -50,18 +50,6 @@ def regulatory_letters_of_case(*, case: Case) -> list[RegulatoryLetter]:
 
 def regulatory_letter_get_for_case(*, case: Case, pk: int) -> RegulatoryLetter | None:
     return RegulatoryLetter.objects.filter(case=case, pk=pk).select_related("issued_by").first()
-
-
-def regulatory_clocks_running(*, case: Case) -> list[CaseClock]:
-    """The regulator's deadlines still to meet on the case, earliest first: one query, none
-    for a plain query or a case without a regime."""
-    if not case.is_complaint or case.regime == Regime.NONE:
-        return []
-    return list(
-        CaseClock.objects.filter(
-            case=case, kind__in=REGULATORY_CLOCKS, met_at__isnull=True
-        ).order_by("due_at", "id")
-    )
 
 
 def survey_current(*, case: Case) -> Survey | None:

@@ -230,6 +230,18 @@ def _record(*, action_id: int, attempt_id: int, result: Any, failure: Any, actor
                     "replayed": attempt.replayed,
                 },
             )
+            notification_queue(
+                case=case,
+                kind="case.payment_done",
+                cause=f"action-{action.pk}-done",
+                actor=actor,
+                context={
+                    "action_id": action.pk,
+                    "kind": action.kind,
+                    "amount": _outcome_line(action)["amount"],
+                    "reference": action.ledger_reference,
+                },
+            )
             outcome = "done"
         else:
             refused = isinstance(failure, GatewayRejected | GatewayNotFound) or (

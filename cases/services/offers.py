@@ -547,6 +547,13 @@ def offer_decide(
             reason=reason or f"Offer v{locked.version} {label} ({channel})",
             by_service=True,
         )
+        notification_queue(
+            case=locked.case,
+            kind="case.decision_recorded",
+            cause=f"offer-{locked.pk}-decision",
+            actor=actor,
+            context={"offer_id": locked.pk, "version": locked.version, "accepted": accept},
+        )
         if accept:
             case_id = locked.case_id
             transaction.on_commit(

@@ -410,7 +410,7 @@ def regulatory_letter_issue(
             kind="case.deadline_extended",
             cause=f"letter-{letter.pk}-extended",
             actor=actor,
-            context={"expected_by": expected_by.isoformat(), "reasons": reasons},
+            context={"expected_date": expected_by.isoformat(), "reasons": reasons},
         )
     return letter
 

@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # The portal navigation's unread badge (one COUNT, only where it is shown).
+                "cases.portal.inbox.portal_inbox",
             ],
         },
     },
@@ -192,6 +194,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 
 # Mail: console by default; EMAIL_URL (smtp://, smtp+tls://, consolemail://) in deployments.
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds an SMTP connection may block; Django's default (None) blocks for ever. Kept far below
+# NOTIFICATION_LEASE_SECONDS, so a hung send ends before anyone retries it.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="complaints@exchange.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -289,6 +294,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Delivery leases a notification before it sends (cases.services.notifications): nobody tries
+# it again before the lease ends. Keep it above CELERY_TASK_TIME_LIMIT, so that the worker that
+# took it has finished or been killed by then (docs/notifications.md, "Delivery guarantees").
+NOTIFICATION_LEASE_SECONDS = env.int(
+    "NOTIFICATION_LEASE_SECONDS", default=2 * CELERY_TASK_TIME_LIMIT
+)
 # Redis hands a message no worker acknowledged (its worker was killed) to another worker after
 # the visibility timeout, one hour unless set here as JSON, e.g.
 # {"visibility_timeout": 3600}. Keep it above the longest retry countdown (a countdown is held

@@ -30,6 +30,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if env.str("TEST_EMAIL_FILE_PATH", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("TEST_EMAIL_FILE_PATH")
+    # A file backend that hangs on a chosen message, so that a test kills its worker mid-send
+    # (tests/support/hanging_mail.py).
+    EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default=EMAIL_BACKEND)
 
 # In-process tests run tasks eagerly even when CI provides Redis, so that a test sees the effect
 # of what it queued. The integration tests (tests/complaints_site/test_celery_worker.py) start a

@@ -1,4 +1,4 @@
-"""The demo teams, one login per role (the table `seed_demo` prints), the two portal customers
+"""The demo teams, one login per role (the table `seed_demo` prints), the portal customers
 with their exchange accounts, and the exchange's own API client."""
 
 from __future__ import annotations
@@ -181,14 +181,27 @@ USERS: list[DemoUser] = [
         role_label="Portal user (customer)",
         staff=False,
     ),
+    DemoUser(
+        username="carol",
+        first_name="Carol",
+        last_name="Jones",
+        email="carol@example.com",
+        role="",
+        role_label="Portal user (customer)",
+        staff=False,
+    ),
 ]
 
 
-# The exchange accounts of the two portal users (the complainant_account_id of their cases).
-ACCOUNTS = {"alice": "UID48213377", "bob": "UID51990420"}
+# The exchange accounts of the portal users (the complainant_account_id of their cases).
+ACCOUNTS = {"alice": "UID48213377", "bob": "UID51990420", "carol": "UID63310582"}
 
 
-PORTAL_LOCALES = {"alice": Locale.EN, "bob": Locale.ZH_HANS}
+PORTAL_LOCALES = {"alice": Locale.EN, "bob": Locale.ZH_HANS, "carol": Locale.EN}
+
+# Where each portal user lives, so the demo shows each regime's deadlines (docs/clocks.md):
+# the UK FCA's for Alice, the EU MiCA rules for Bob in Germany, the US CFPB's for Carol.
+PORTAL_JURISDICTIONS = {"alice": "GB", "bob": "DE", "carol": "US"}
 
 
 # The service account of the exchange's own systems (API token: `issue_api_token`).

@@ -61,6 +61,8 @@ def final_state(spec: DemoCase) -> str:
 
 def received_at(spec: DemoCase, *, now: datetime) -> datetime:
     """A fixed point in the past for this case: the same offset on every run."""
+    if spec.received_hours_ago is not None:
+        return now - timedelta(hours=spec.received_hours_ago)
     rng = random.Random(f"{SEED}:{spec.email}:{spec.subject}")  # noqa: S311 - not security
     low, high = AGE_DAYS[final_state(spec)]
     return now - timedelta(days=rng.uniform(low, high))

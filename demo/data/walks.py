@@ -128,6 +128,9 @@ class DemoCase:
     transactions: tuple[str, ...] = ()
     team: str = ""
     assignee: str = ""
+    # Received exactly this long ago (hours), for a case whose clocks must be at a given point
+    # when the demo starts (about to breach, just breached); otherwise by its final state.
+    received_hours_ago: float | None = None
 
     @property
     def key(self) -> tuple[str, str]:

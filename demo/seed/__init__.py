@@ -6,7 +6,8 @@ Seeding is idempotent: teams are keyed by code, users by username, cases by (com
 subject); whatever already exists is left exactly as it is, so a second run writes nothing.
 
 Modules: `people` (logins, teams, staff, the declared conflict), `cases` (one case opened and
-walked, with its investigation and correspondence), `files` (the customers' attachments).
+walked, with its investigation and correspondence), `files` (the customers' attachments),
+`clocks` (service targets, business hours, and a pass of the sweep).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from demo.data.people import ACTOR
 from demo.ledger import ledger_seed
 from demo.routing import seed_routing_rules
 from demo.seed.cases import seed_case
+from demo.seed.clocks import seed_service_targets, seed_sweep
 from demo.seed.people import SeedResult, seed_conflict, seed_staff, seed_teams, seed_users
 
 
@@ -35,6 +37,8 @@ def demo_seed() -> SeedResult:
         users = seed_users(result)
         teams = seed_teams(users, result)
         seed_staff(users, teams, result)
+        # Before any case: its clocks are planned from the targets and its team's hours.
+        seed_service_targets(teams)
         seed_routing_rules(teams=teams, actor=ACTOR)
         ledger_seed(now=now)
     present = set(
@@ -51,4 +55,9 @@ def demo_seed() -> SeedResult:
         result.cases_created.append(case.reference)
     with transaction.atomic():
         seed_conflict(users)
+    if result.cases_created:
+        # What the periodic sweep would have done by now: warnings and breaches of the
+        # backdated cases. Only on the run that opened them, so a second run changes nothing.
+        sweep = seed_sweep()
+        result.clocks_warned, result.clocks_breached = sweep.warned, sweep.breached
     return result

@@ -21,6 +21,7 @@ from demo.data.people import (
     ACTOR,
     API_CLIENT_USERNAME,
     DEMO_PASSWORD,
+    PORTAL_JURISDICTIONS,
     PORTAL_LOCALES,
     TEAMS,
     USERS,
@@ -33,6 +34,8 @@ class SeedResult:
     teams_created: list[str] = field(default_factory=list)
     cases_created: list[str] = field(default_factory=list)
     cases_present: int = 0
+    clocks_warned: int = 0
+    clocks_breached: int = 0
 
 
 class PasswordHash:
@@ -76,6 +79,7 @@ def seed_users(result: SeedResult) -> dict[str, Any]:
                 user=users[username],
                 exchange_account_id=account_id,
                 locale=PORTAL_LOCALES[username],
+                jurisdiction=PORTAL_JURISDICTIONS[username],
             )
     client, created = User.objects.get_or_create(
         username=API_CLIENT_USERNAME, defaults={"first_name": "Exchange", "last_name": "backend"}

@@ -1,24 +1,16 @@
 """zh-hans for the regulators' letters (issue 14, section 1): the holding reply, the delay
-notice and the summary resolution communication (their text, subjects and emails), the
+notice and the summary resolution communication (their text and subjects), the
 acknowledgement's paragraph on the regime and its deadline, the final response's referral
-section per regime, the staff case page's Letters section and form, the portal's list of
-letters, and the letter kinds and fields these pages show.
+section per regime, the staff case page's Letters section and form, and the portal's list of
+letters. The letter kinds, the models' fields and the emails `case.letter` and
+`case.deadline_extended` are translated with the clocks and the notifications (clocks.py,
+notify.py).
 
 Terms follow tools/translations/calendars.py: 暂缓答复函 (holding reply), 延迟通知 (delay
 notice), 简易解决通知 (summary resolution communication), 最终答复 (final response), 英国金融申诉
 专员服务机构 (the Financial Ombudsman Service)."""
 
 ZH: dict[str, str] = {
-    # The letter kinds, the event types and the stored letter's fields (cases.enums,
-    # cases.models.clocks).
-    "Holding reply": "暂缓答复函",
-    "Summary resolution communication": "简易解决通知",
-    "Letter issued": "已发出函件",
-    "Deadline extended": "答复期限已告知延后",
-    "customer told to expect by": "已告知客户的预计日期",
-    "final response expected by": "预计最终答复日期",
-    "regulatory letter": "监管要求函件",
-    "regulatory letters": "监管要求函件",
     # The letters' subjects (cases.services.regulatory_letters).
     "Your complaint %(ref)s is resolved": "您的投诉 %(ref)s 已解决",
     "Your complaint %(ref)s is in progress": "您的投诉 %(ref)s 正在处理中",
@@ -153,15 +145,6 @@ ZH: dict[str, str] = {
         "如果我们的审查需要更多时间，我们会在此之前告知您投诉正在处理中，"
         "您最迟将在%(final_due)s之前收到最终答复。"
     ),
-    # The emails (case_letter*.txt, case_deadline_extended*.txt).
-    "We have written to you about your complaint %(ref)s. Our letter follows; you can also "
-    "read it in the portal:": "我们就您的投诉 %(ref)s 给您写了一封信。信件如下；您也可以在客户门户中阅读：",
-    "[%(ref)s] When you will have our answer": "[%(ref)s] 您何时会收到我们的答复",
-    "We need more time to answer your complaint %(ref)s. We will send you our final response "
-    "by %(expected_by)s.": (
-        "我们需要更多时间来答复您的投诉 %(ref)s。我们将在%(expected_by)s之前向您发送最终答复。"
-    ),
-    "Why we need more time:": "我们需要更多时间的原因：",
     # The staff case page's Letters section, the form and the letter page (cases.admin.letters).
     "Send holding reply": "发送暂缓答复函",
     "Send delay notice": "发送延迟通知",
@@ -183,16 +166,16 @@ ZH: dict[str, str] = {
     " or ": "或",
     "Letters": "函件",
     "Required": "须发送",
-    "Deadline": "期限",
     "Answered by": "满足方式",
     "Last day": "最后一天",
-    "Customer told to expect by": "已告知客户的预计日期",
+    "The customer was told to expect the final response by %(day)s.": (
+        "已告知客户预计在 %(day)s 之前收到最终答复。"
+    ),
     "Final response expected by": "预计最终答复日期",
     "Sent by": "发送人",
     "Written automatically": "系统自动生成",
     "Read the letter as sent": "查看所发函件",
     "No letter sent yet.": "尚未发送任何函件。",
-    "not met in time": "未按时完成",
     "Under %(regime)s this complaint takes a <strong>%(kind)s</strong>: the reasons for the "
     "delay and the date the customer will have the final response.": (
         "根据%(regime)s，此投诉应发送<strong>%(kind)s</strong>：说明延迟原因及客户将收到最终答复的日期。"

@@ -32,6 +32,11 @@ class Command(BaseCommand):
             f"and {len(result.cases_created)} cases created; {result.cases_present} demo cases "
             f"were already there ({elapsed:.1f} s)."
         )
+        if result.clocks_warned or result.clocks_breached:
+            self.stdout.write(
+                f"Clocks: {result.clocks_warned} warnings and {result.clocks_breached} breaches "
+                "recorded by a pass of the sweep."
+            )
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (http://127.0.0.1:8000):"))
         rows = [("username", "password", "role", "where")]

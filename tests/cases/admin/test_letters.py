@@ -194,7 +194,7 @@ def test_case_page_with_a_letter_budget_is_flat(client, lead, team, django_asser
     letter_issue(case=many, actor=lead, outcome="upheld", reasons=REASONS, evidence_ids=ids)
     client.force_login(lead)
     client.get(change_url(few))
-    counts = [_count(client, change_url(c), django_assert_max_num_queries, 21) for c in (few, many)]
+    counts = [_count(client, change_url(c), django_assert_max_num_queries, 23) for c in (few, many)]
     assert counts[0] == counts[1]
 
 

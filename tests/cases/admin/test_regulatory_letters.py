@@ -77,10 +77,11 @@ def test_a_lead_sends_a_holding_reply_from_the_case_page(client, lead, case):
     assert 'id="regulatory-letters"' in page
     assert 'id="regulatory-send-link"' in page
     assert "Send holding reply" in page
-    # The deadlines still to answer, each with what answers it.
-    assert 'data-clock="reg_response"' in page
-    assert 'data-clock="reg_final"' in page
-    assert "Holding reply" in page
+    # The regime's deadlines, each with what answers it.
+    assert 'data-deadline="reg_response" class="regulatory-answered"' not in page
+    assert 'data-deadline="reg_response"' in page
+    assert 'data-deadline="reg_final"' in page
+    assert "Final response or Holding reply" in page
     assert "No letter sent yet." in page
     form = client.get(form_url(case))
     assert form.status_code == 200
@@ -98,8 +99,10 @@ def test_a_lead_sends_a_holding_reply_from_the_case_page(client, lead, case):
     page = client.get(change_url(case)).content.decode()
     assert f'data-letter="{letter.pk}"' in page
     assert text_url(letter) in page
-    assert 'data-clock="reg_response"' not in page  # met by the letter
-    assert expected(case).isoformat() in page  # told to expect, on the final-response row
+    assert 'data-deadline="reg_response" class="regulatory-answered"' in page  # by the letter
+    assert 'data-deadline="reg_final" class="regulatory-answered"' not in page
+    told = f"told to expect the final response by {expected(case).isoformat()}"
+    assert told in page
     shown = client.get(text_url(letter))
     assert shown.status_code == 200
     assert letter.sha256 in shown.content.decode()
@@ -217,7 +220,7 @@ def test_case_page_budget_does_not_grow_with_letters(
             )
     client.force_login(lead)
     client.get(change_url(few))  # warm process-wide caches
-    counts = [_count(client, change_url(c), django_assert_max_num_queries, 23) for c in (few, many)]
+    counts = [_count(client, change_url(c), django_assert_max_num_queries, 25) for c in (few, many)]
     assert counts[0] == counts[1]
     page = client.get(change_url(many)).content.decode()
     assert page.count('class="regulatory-letter-link"') == 6

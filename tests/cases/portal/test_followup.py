@@ -339,7 +339,8 @@ def test_letter_page_budget_is_flat(client, alice, own, django_assert_max_num_qu
     )
     client.force_login(alice)
     counts = [
-        _queries(client, f"/portal/cases/{c.reference}/letter/", django_assert_max_num_queries, 5)
+        # 6: the navigation's unread count included.
+        _queries(client, f"/portal/cases/{c.reference}/letter/", django_assert_max_num_queries, 6)
         for c in (few_case, many_case)
     ]
     assert counts[0] == counts[1]
@@ -364,7 +365,9 @@ def test_case_page_budget_with_the_follow_up(client, alice, own, django_assert_m
     _grow(many, 30)
     client.force_login(alice)
     counts = [
-        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 12)
+        # 14: the navigation's unread count, the running clocks of "What happens next and by
+        # when" and the regulators' letters sent included.
+        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 14)
         for c in (few, many)
     ]
     assert counts[0] == counts[1]

@@ -271,6 +271,6 @@ def test_case_page_query_budget_with_one_and_many_offers(
     case = offered_case(alice)
     with_versions(case, versions)
     assert ResolutionOffer.objects.filter(case=case).count() == versions
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 13: the regulators' letters sent included
         html = page(alice_client, case)
     assert html.count("offer-past") == versions - 1

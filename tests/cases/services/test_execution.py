@@ -664,8 +664,10 @@ def test_two_actions_finishing_at_once_resolve_the_case_once(scripted):
     assert Survey.objects.filter(case=case).count() == 1
     assert Notification.objects.filter(case=case, kind="case.resolved").count() == 2
     assert LedgerAction.objects.count() == 2
-    # The resolution's mail and survey mail, each queued once after its commit.
-    assert len(mails) == 2
+    # One "done at the exchange" mail per action, the resolution's mail and the survey mail,
+    # each queued once after its commit.
+    assert Notification.objects.filter(case=case, kind="case.payment_done").count() == 4
+    assert len(mails) == 4
 
 
 @pytest.mark.postgres

@@ -159,12 +159,12 @@ def test_the_customer_is_sent_the_letter_and_the_new_date_once(team, lead, clock
     extended = rows(case, "case.deadline_extended")
     assert extended.count() == 2
     assert extended.get(channel="email").context == {
-        "expected_by": "2026-04-10",
+        "expected_date": "2026-04-10",
         "reasons": REASONS,
     }
     subject, body = notification_render(extended.get(channel="email"))
     assert case.reference in subject
-    assert "10 April 2026" in body
+    assert "April 10, 2026" in body  # the email writes the date as the language does
     assert REASONS in body
 
     # The same letter again (a double submit): the stored one, nothing written twice.
