@@ -49,6 +49,8 @@ MET_BY = {
     "reopened": gettext_lazy("reopening (a new target started)"),
     "not_a_complaint": gettext_lazy("reclassifying the case as a query"),
     **{kind.value: kind.label for kind in LetterKind},
+    # A regulatory letter that met the clock (cases.services.regulatory_letters).
+    **{f"letter:{kind.value}": kind.label for kind in LetterKind},
 }
 
 

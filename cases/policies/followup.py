@@ -27,6 +27,12 @@ def may_issue_final_response(user: Any, case: Case) -> bool:
     )
 
 
+def may_issue_regulatory_letter(user: Any, case: Case) -> bool:
+    """Who may send a holding reply or a delay notice: whoever may issue the final response
+    it defers (a team lead on a case within reach; never a process)."""
+    return may_issue_final_response(user, case)
+
+
 def may_read_letter(user: Any, case: Case) -> bool:
     """Staff who reach the case read (and download) its letter; auditors through their reach
     over every case."""

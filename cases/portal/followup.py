@@ -31,7 +31,12 @@ from cases.policies.clients import is_portal_customer
 from cases.policies.followup import may_customer_reopen, reopen_deadline
 from cases.portal.auth import portal_user_required
 from cases.selectors.cases import case_get_for_customer
-from cases.selectors.followup import letter_current, survey_current, survey_for_link
+from cases.selectors.followup import (
+    letter_current,
+    regulatory_letters_of_case,
+    survey_current,
+    survey_for_link,
+)
 from cases.services.followup import (
     COMMENT_MAX_LENGTH,
     REOPEN_REASON_MAX_LENGTH,
@@ -110,8 +115,10 @@ def survey_link(survey: Survey) -> str:
 
 
 def followup_context(*, case: Case) -> dict[str, Any]:
-    """The follow-up part of the customer's case page: the letter, the survey, the reopening
-    form. At most two queries, and none for a case never resolved nor answered finally."""
+    """The follow-up part of the customer's case page: the letters we sent (the regulators'
+    letters and the final response), the survey, the reopening form. At most three queries:
+    none for the final response and the survey of a case never resolved nor answered finally,
+    none for the regulators' letters of a case that never ran under a regime."""
     letter = letter_current(case=case)
     survey = survey_current(case=case)
     survey_open = (
@@ -121,6 +128,7 @@ def followup_context(*, case: Case) -> dict[str, Any]:
         survey.case = case  # the token names the case: no second fetch
     return {
         "letter": letter,
+        "regulatory_letters": regulatory_letters_of_case(case=case),
         "survey": survey,
         "survey_open": survey_open,
         "survey_url": survey_link(survey) if survey_open else "",

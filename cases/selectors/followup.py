@@ -1,4 +1,5 @@
-"""Reads of the follow-up: the final response letters of a case and its satisfaction surveys.
+"""Reads of the follow-up: the letters of a case (the final response, the regulators' letters)
+and its satisfaction surveys.
 
 Every function takes a case the caller already reached through its scoped selector
 (`case_get_for_staff`, `case_get_for_customer`) or a survey found from a verified link, so
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cases.models import Case, FinalResponseLetter, Survey
+from cases.enums import Regime
+from cases.models import Case, FinalResponseLetter, RegulatoryLetter, Survey
 
 
 def letters_of_case(*, case: Case) -> QuerySet[FinalResponseLetter]:
@@ -31,6 +33,23 @@ def letter_current(*, case: Case) -> FinalResponseLetter | None:
 
 def letter_get_for_case(*, case: Case, pk: int) -> FinalResponseLetter | None:
     return letters_of_case(case=case).filter(pk=pk).first()
+
+
+def regulatory_letters_of_case(*, case: Case) -> list[RegulatoryLetter]:
+    """The regulators' letters sent on the case (holding reply, delay notice, summary
+    resolution), oldest first, with who issued each: one query, none for a case that never ran
+    under a regime."""
+    if case.regime == Regime.NONE:
+        return []
+    return list(
+        RegulatoryLetter.objects.filter(case=case)
+        .select_related("issued_by")
+        .order_by("issued_at", "id")
+    )
+
+
+def regulatory_letter_get_for_case(*, case: Case, pk: int) -> RegulatoryLetter | None:
+    return RegulatoryLetter.objects.filter(case=case, pk=pk).select_related("issued_by").first()
 
 
 def survey_current(*, case: Case) -> Survey | None:

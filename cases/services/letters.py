@@ -5,8 +5,10 @@ A team lead issues it when the exchange will say no more: after a rejected offer
 nothing is offered. The letter is written in the customer's language from a template
 (`cases/letters/final_response.txt`): the case and its subject, the outcome, the reasons, the
 evidence relied on (by name, as the items were named when the letter was issued), and the
-customer's right to refer the dispute to arbitration with the date by which they must do so
-(`ARBITRATION_REFERRAL_MONTHS` calendar months after the letter). Its text is stored with the
+referral rights of the case's regime with the date by which the customer must use them
+(`cases.policies.regimes.referral_rights`: the Financial Ombudsman Service within 6 months under
+the FCA, DISP 2.8.2; otherwise `ARBITRATION_REFERRAL_MONTHS` calendar months after the letter).
+The letter is dated on the jurisdiction's calendar. Its text is stored with the
 SHA-256 of its UTF-8 bytes in an append-only table, in the same transaction as the case's
 `issue_final_response` transition; the PDF is made later from the stored text, never
 rewritten.
@@ -14,8 +16,6 @@ rewritten.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -24,17 +24,21 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.enums import CaseState, OfferOutcome
+from cases.lib.business_time import local_date
+from cases.lib.letters import letter_date, letter_text, text_sha256
 from cases.lib.pdf import PdfSection, pdf_render
 from cases.models import Case, Evidence, FinalResponseLetter, ResolutionOffer
 from cases.models.resolution import UNSENT
 from cases.policies.followup import may_issue_final_response
+from cases.policies.regimes import referral_rights
 from cases.services.lifecycle import case_transition
 from cases.services.notifications import notification_queue
 from cases.services.recusal import staff_write
+from cases.services.regulatory_letters import case_jurisdiction, case_regime, letter_today
 from complaints_site.common.exceptions import (
     ApplicationError,
     ConflictError,
@@ -50,9 +54,6 @@ LETTER_STATES = (
 REASONS_MAX_LENGTH = 20_000
 MAX_EVIDENCE = 50
 TEMPLATE = "cases/letters/final_response.txt"
-# Dates in the letter, written the way each language writes them on paper.
-DATE_FORMATS = {"zh-hans": "Y年n月j日"}
-DEFAULT_DATE_FORMAT = "j F Y"
 
 
 def _error(field: str, message: str) -> ApplicationError:
@@ -65,9 +66,11 @@ def arbitration_deadline(issued: date) -> date:
     return issued + relativedelta(months=settings.ARBITRATION_REFERRAL_MONTHS)
 
 
-def letter_date(value: date, locale: str) -> str:
-    """A date as the letter writes it, in the letter's language (call under its locale)."""
-    return dateformat.format(value, DATE_FORMATS.get(locale, DEFAULT_DATE_FORMAT))
+def referral_deadline(case: Case, issued: date) -> date:
+    """The last day the customer may refer the complaint after a final response dated
+    `issued`: the regime's months (the FCA's 6, DISP 2.8.2; otherwise
+    ARBITRATION_REFERRAL_MONTHS) after the letter."""
+    return referral_rights(case_regime(case)).deadline(issued)
 
 
 def _evidence_ids(value: Any) -> list[int]:
@@ -94,13 +97,6 @@ def _cited(case: Case, ids: Iterable[int]) -> list[Evidence]:
     return items
 
 
-def _normalise(text: str) -> str:
-    """The rendered template without trailing spaces or runs of blank lines, ending in one
-    newline: the stored text (and so its hash) does not depend on template whitespace."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-
-
 def letter_render(
     *,
     case: Case,
@@ -109,17 +105,22 @@ def letter_render(
     evidence: list[Evidence],
     issued: date,
 ) -> tuple[str, str, date, list[dict[str, Any]]]:
-    """(subject, body, arbitration deadline, evidence as stored) of the letter, in the
-    customer's language. Pure: reads the case, the evidence given and the settings."""
+    """(subject, body, referral deadline, evidence as stored) of the letter, in the customer's
+    language, `issued` being its date on the jurisdiction's calendar. The referral rights are
+    the case's regime's (`referral_rights`), with their deadline. Pure: reads the case, the
+    evidence given and the settings."""
     locale = case.complainant_locale
-    deadline = arbitration_deadline(issued)
+    regime = case_regime(case)
+    deadline = referral_deadline(case, issued)
     cited = [{"id": item.pk, "name": item.original_name} for item in evidence]
+    time_zone = case_jurisdiction(case).time_zone
     with translation.override(locale):
+        rights = referral_rights(regime)
         subject = _("Final response to your complaint %(ref)s") % {"ref": case.reference}
         context = {
             "reference": case.reference,
             "subject": case.subject,
-            "received": letter_date(case.received_at.date(), locale),
+            "received": letter_date(local_date(case.received_at, time_zone), locale),
             "issued": letter_date(issued, locale),
             "outcome": str(OfferOutcome(outcome).label),
             "reasons": reasons,
@@ -127,15 +128,15 @@ def letter_render(
                 {
                     "name": item.original_name,
                     "kind": item.get_kind_display(),
-                    "added": letter_date(item.created_at.date(), locale),
+                    "added": letter_date(local_date(item.created_at, time_zone), locale),
                 }
                 for item in evidence
             ],
-            "deadline": letter_date(deadline, locale),
-            "months": settings.ARBITRATION_REFERRAL_MONTHS,
+            "regime": regime.value,
+            "referral": rights.sentence(deadline=letter_date(deadline, locale)),
             "title": subject,
         }
-        body = _normalise(render_to_string(TEMPLATE, context))
+        body = letter_text(render_to_string(TEMPLATE, context))
     return subject[:200], body, deadline, cited
 
 
@@ -218,7 +219,7 @@ def letter_issue(
             outcome=outcome,
             reasons=reasons,
             evidence=evidence,
-            issued=issued_at.date(),
+            issued=letter_today(locked, at=issued_at),
         )
         letter = FinalResponseLetter.objects.create(
             case=locked,
@@ -229,7 +230,7 @@ def letter_issue(
             arbitration_deadline=deadline,
             subject=subject,
             body=body,
-            sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+            sha256=text_sha256(body),
             issued_by=actor,
             issued_at=issued_at,
         )
@@ -281,7 +282,7 @@ def letter_pdf(*, letter: FinalResponseLetter) -> bytes:
                 rows=(
                     (_("Case reference"), letter.case.reference),
                     (_("Issued (UTC)"), letter.issued_at.strftime("%Y-%m-%d %H:%M")),
-                    (_("Refer to arbitration by"), letter.arbitration_deadline.isoformat()),
+                    (_("Last day to refer the complaint"), letter.arbitration_deadline.isoformat()),
                     (_("SHA-256 of the letter text"), letter.sha256),
                 ),
             ),
@@ -299,8 +300,10 @@ def letter_pdf(*, letter: FinalResponseLetter) -> bytes:
 __all__ = [
     "LETTER_STATES",
     "arbitration_deadline",
+    "letter_date",
     "letter_filename",
     "letter_issue",
     "letter_pdf",
     "letter_render",
+    "referral_deadline",
 ]

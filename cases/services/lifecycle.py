@@ -27,6 +27,7 @@ from cases.services.transition_effects import (
     TransitionEffect,
     after_close_unanswered,
     after_propose_resolution,
+    after_record_acceptance,
     after_request_info,
     after_withdraw,
 )
@@ -79,7 +80,9 @@ TRANSITIONS: dict[str, TransitionSpec] = {
         service="cases.services.offers.offer_send",
     ),
     "record_acceptance": TransitionSpec(
-        _("Customer accepted the proposal"), service="cases.services.offers.offer_decide"
+        _("Customer accepted the proposal"),
+        effect=after_record_acceptance,
+        service="cases.services.offers.offer_decide",
     ),
     "record_rejection": TransitionSpec(
         _("Customer rejected the proposal"), service="cases.services.offers.offer_decide"

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from cases.enums import ActionKind, ClockKind, Regime
 from cases.lib.customer_links import OFFER, SURVEY, link_token
+from cases.lib.letters import last_day, letter_date
 from cases.lib.money import amount_display
 from cases.lib.reply_tokens import reply_address
 from cases.models import (
@@ -44,6 +45,7 @@ from cases.models import (
     ResolutionOffer,
     Survey,
 )
+from cases.policies.regimes import jurisdiction_for, regulatory_deadlines
 from cases.services.jobs import task_enqueue
 from complaints_site.common.actors import Actor, actor_label, actor_user
 from complaints_site.common.history import stamp
@@ -156,6 +158,31 @@ def _offer_terms(offer_id: Any) -> dict[str, Any]:
     }
 
 
+def _acknowledgement_deadlines(case: Case, locale: str) -> dict[str, Any]:
+    """What the acknowledgement of a complaint states about its regime (docs/clocks.md
+    "Letters"): the regime, the date of the first answer the rules require and, where a holding
+    reply may defer it, the latest date of the final response — days of the jurisdiction's
+    calendar, written as the letters write dates. Computed from the case row and the settings
+    (no query); nothing for a plain query or a case without a regime."""
+    if not case.is_complaint or case.regime == Regime.NONE:
+        return {}
+    jurisdiction = jurisdiction_for(case.jurisdiction)
+    deadlines = regulatory_deadlines(
+        jurisdiction=jurisdiction, received_at=case.received_at, category=case.category
+    )
+    if not deadlines:
+        return {}
+    zone = jurisdiction.time_zone
+    final_due = case.final_response_due_at or deadlines[-1].due_at
+    with translation.override(locale):
+        return {
+            "regime": case.regime,
+            "first_due": letter_date(last_day(deadlines[0].due_at, zone), locale),
+            "final_due": letter_date(last_day(final_due, zone), locale),
+            "deferrable": len(deadlines) > 1,
+        }
+
+
 def _words(notification: Notification) -> dict[str, Any]:
     """What subjects need beyond the case, from the stored ids and codes (no query): the name
     of the action carried out, in the active language."""
@@ -225,6 +252,8 @@ def notification_render(notification: Notification, *, locale: str = "") -> tupl
         **_words(notification),
         **_links(notification),
     }
+    if notification.kind == "case.acknowledged":
+        context["regulatory"] = _acknowledgement_deadlines(case, locale or notification.locale)
     with translation.override(locale or notification.locale):
         subject = render_to_string(f"cases/notifications/{stem}_subject.txt", context)
         body = render_to_string(f"cases/notifications/{stem}.txt", context)

@@ -14,6 +14,7 @@ from cases.enums import EXECUTED_ACTION_KINDS, CaseEventType, OfferState
 from cases.models import Case, ResolutionOffer
 from cases.services.messages import message_write_staff
 from cases.services.notifications import notification_queue
+from cases.services.regulatory_letters import summary_resolution_send
 from complaints_site.common.actors import Actor
 from complaints_site.common.history import stamp
 
@@ -82,6 +83,15 @@ def after_propose_resolution(
         actor=actor,
         context={"offer_id": offer.pk, "version": offer.version},
     )
+
+
+def after_record_acceptance(
+    *, case: Case, actor: Actor, from_state: str, inputs: dict[str, Any]
+) -> None:
+    """The customer accepted the offer: an FCA complaint resolved by the close of the third
+    business day after receipt gets its summary resolution communication now (DISP 1.5), which
+    also stops the regulator's clocks; elsewhere, or later, nothing here."""
+    summary_resolution_send(case=case)
 
 
 def after_withdraw(*, case: Case, actor: Actor, from_state: str, inputs: dict[str, Any]) -> None:

@@ -113,9 +113,7 @@ def test_the_letter_page_and_its_pdf_in_english(new_page):
     page.goto(f"/portal/cases/{case.reference}/")
     page.get_by_role("link", name="Read the letter").click()
     expect(page.locator("#letter-title")).to_have_text(letter.subject)
-    expect(page.locator("#letter-body")).to_contain_text(
-        "Your right to refer the dispute to arbitration"
-    )
+    expect(page.locator("#letter-body")).to_contain_text("Your right to refer your complaint")
     expect(page.locator("#letter-sha256")).to_have_text(letter.sha256)
     with page.expect_download() as info:
         page.locator("#letter-pdf").click()
@@ -133,6 +131,6 @@ def test_the_letter_page_in_chinese(new_page):
     to_chinese(page)
     expect(page.locator("#final-response h2")).to_have_text("我们的最终答复")
     page.get_by_role("link", name="阅读函件").click()
-    expect(page.locator("#letter-body")).to_contain_text("您将争议提交仲裁的权利")
+    expect(page.locator("#letter-body")).to_contain_text("您提交投诉的权利")
     expect(page.locator("#letter-body")).to_have_attribute("lang", "zh-Hans")
     expect(page.locator("#letter-pdf")).to_have_text("下载 PDF")

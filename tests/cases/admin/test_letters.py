@@ -76,7 +76,7 @@ def test_preview_stores_and_sends_nothing(client, lead, case):
     html = response.content.decode()
     assert 'id="letter-preview"' in html
     assert REASONS in html
-    assert "Your right to refer the dispute to arbitration" in html
+    assert "Your right to refer your complaint" in html
     assert not FinalResponseLetter.objects.filter(case=case).exists()
     assert Case.objects.get(pk=case.pk).state == CaseState.INVESTIGATING
 
@@ -88,7 +88,7 @@ def test_the_preview_is_in_the_customers_language(client, lead, team):
     cite_evidence(case)
     client.force_login(lead)
     html = _post(client, case, preview="1", issue=None).content.decode()
-    assert "您将争议提交仲裁的权利" in html
+    assert "您提交投诉的权利" in html
 
 
 def test_issuing_needs_the_confirmation(client, lead, case):
@@ -194,7 +194,7 @@ def test_case_page_with_a_letter_budget_is_flat(client, lead, team, django_asser
     letter_issue(case=many, actor=lead, outcome="upheld", reasons=REASONS, evidence_ids=ids)
     client.force_login(lead)
     client.get(change_url(few))
-    counts = [_count(client, change_url(c), django_assert_max_num_queries, 19) for c in (few, many)]
+    counts = [_count(client, change_url(c), django_assert_max_num_queries, 23) for c in (few, many)]
     assert counts[0] == counts[1]
 
 

@@ -72,7 +72,7 @@ def test_the_customer_reads_their_letter_from_the_case_page(client, alice, own):
     assert response.status_code == 200
     html = response.content.decode()
     assert letter.sha256 in html
-    assert "Your right to refer the dispute to arbitration" in html
+    assert "Your right to refer your complaint" in html
     assert f'href="/portal/cases/{case.reference}/letter/pdf/"' in html
 
 
@@ -80,7 +80,7 @@ def test_the_letter_is_in_chinese_for_a_chinese_customer(client, alice, own):
     case = own(alice, CaseState.FINAL_RESPONSE, complainant_locale="zh-hans")
     client.force_login(alice)
     html = client.get(f"/portal/cases/{case.reference}/letter/").content.decode()
-    assert "您将争议提交仲裁的权利" in html
+    assert "您提交投诉的权利" in html
     assert 'lang="zh-Hans"' in html
 
 
@@ -365,9 +365,9 @@ def test_case_page_budget_with_the_follow_up(client, alice, own, django_assert_m
     _grow(many, 30)
     client.force_login(alice)
     counts = [
-        # 13: the navigation's unread count and the running clocks of "What happens next
-        # and by when" included.
-        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 13)
+        # 14: the navigation's unread count, the running clocks of "What happens next and by
+        # when" and the regulators' letters sent included.
+        _queries(client, f"/portal/cases/{c.reference}/", django_assert_max_num_queries, 14)
         for c in (few, many)
     ]
     assert counts[0] == counts[1]

@@ -296,4 +296,5 @@ def test_every_service_a_staff_member_calls_to_change_a_case_runs_the_check():
         "cases.services.consultations.consultation_request",
         "cases.services.consultations.consultation_withdraw",
         "cases.services.letters.letter_issue",
+        "cases.services.regulatory_letters.regulatory_letter_issue",
     } <= set(STAFF_WRITES)

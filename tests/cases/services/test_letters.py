@@ -4,6 +4,7 @@ the same transaction, the customer sent the letter."""
 
 import hashlib
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
@@ -63,7 +64,8 @@ def test_the_letter_is_stored_with_the_hash_of_its_text_and_the_case_moves(lead,
     assert "Complaint not upheld" in body
     assert REASONS in body
     assert "transcript.txt" in body
-    assert "arbitration" in body
+    # Under the FCA (the default jurisdiction): the ombudsman, not arbitration.
+    assert "Financial Ombudsman Service" in body
     assert letter.evidence == [
         {"id": case.evidence.get().pk, "name": "transcript.txt"},
     ]
@@ -120,7 +122,7 @@ def test_a_chinese_customer_gets_the_letter_in_chinese(lead, team):
     letter = _issue(case, lead, outcome="partly_upheld")
     assert letter.locale == "zh-hans"
     assert "最终答复" in letter.subject
-    assert "仲裁" in letter.body
+    assert "金融申诉专员" in letter.body
     assert "部分成立" in letter.body  # the outcome's label
     deadline = letter.arbitration_deadline
     assert f"{deadline.year}年{deadline.month}月{deadline.day}日" in letter.body
@@ -128,9 +130,10 @@ def test_a_chinese_customer_gets_the_letter_in_chinese(lead, team):
     assert "Your right to refer" not in letter.body
 
 
-def test_the_arbitration_deadline_is_six_calendar_months_after_the_letter(lead, team):
+def test_the_referral_deadline_is_six_calendar_months_after_the_letter(lead, team):
     letter = _issue(_case(team), lead)
-    issued = letter.issued_at.date()
+    # The letter's date is the London day (the default jurisdiction), not the UTC one.
+    issued = timezone.localtime(letter.issued_at, ZoneInfo("Europe/London")).date()
     assert letter.arbitration_deadline == arbitration_deadline(issued)
     months = (letter.arbitration_deadline.year - issued.year) * 12 + (
         letter.arbitration_deadline.month - issued.month
@@ -142,13 +145,15 @@ def test_the_arbitration_deadline_is_six_calendar_months_after_the_letter(lead, 
     assert arbitration_deadline(date(2027, 8, 31)) == date(2028, 2, 29)
 
 
-def test_the_deadline_follows_the_setting(lead, team, settings):
+def test_the_deadline_follows_the_setting_outside_a_regime(lead, team, settings):
+    """A plain query runs under no regime: the arbitration months of the settings."""
     settings.ARBITRATION_REFERRAL_MONTHS = 3
-    letter = _issue(_case(team), lead)
-    issued = letter.issued_at.date()
+    letter = _issue(_case(team, is_complaint=False), lead)
+    issued = timezone.localtime(letter.issued_at, ZoneInfo("Europe/London")).date()
     assert arbitration_deadline(date(2026, 1, 15)) == date(2026, 4, 15)
     assert letter.arbitration_deadline == arbitration_deadline(issued)
-    assert "3 months after the date of this letter" in letter.body
+    assert "within 3 months of the date of this letter" in letter.body
+    assert "Your right to refer the dispute to arbitration" in letter.body
 
 
 def _unchanged(case):
@@ -259,7 +264,7 @@ def test_the_pdf_carries_the_stored_chinese_text_and_is_the_same_each_time(lead,
     for block in letter.body.split("\n\n"):
         assert _squash(block) in text, block
     assert "订单日志显示您的订单以报价成交" in text
-    assert "您将争议提交仲裁的权利" in text
+    assert "您提交投诉的权利" in text
     assert letter.sha256 in text
     import io
 

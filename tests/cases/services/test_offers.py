@@ -312,8 +312,10 @@ def test_accepting_twice_is_one_transition_and_queues_execution_after_commit(
     offer = sent(case, crew)
     with django_capture_on_commit_callbacks() as callbacks:
         offer_decide(offer=offer, accept=True, channel="portal", actor=PORTAL)
-    # The "we recorded your answer" email and execution_start, after commit only.
-    assert len(callbacks) == 2
+    # After commit only: the "we recorded your answer" email, execution_start, and the email of
+    # the summary resolution communication (an FCA complaint accepted within three business
+    # days of receipt).
+    assert len(callbacks) == 3
     again = offer_decide(offer=offer, accept=True, channel="api", actor=customer_actor("api"))
     decision = Notification.objects.filter(case=case, kind="case.decision_recorded")
     assert sorted(decision.values_list("channel", flat=True)) == ["email", "portal"]
