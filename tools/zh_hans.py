@@ -259,7 +259,8 @@ def main() -> int:
             entry = entry.replace("#, fuzzy\n", "").replace("#, fuzzy, ", "#, ")
             entry = re.sub(r"^#\| .*\n", "", entry, flags=re.M)
         m = re.search(r'^msgid ((?:".*"\n?)+)msgstr ((?:".*"\n?)+)', entry, re.M)
-        if m and "msgid_plural" not in entry:
+        # (a fuzzy match's previous msgid, "#| msgid_plural", is a comment, not a plural)
+        if m and not re.search(r"^msgid_plural ", entry, re.M):
             msgid = _unquote(m.group(1))
             if msgid:
                 if msgid in table:

@@ -245,6 +245,8 @@ NOT_STAFF_WRITES = {
     "cases.services.assignment.cases_bulk_assign": "each case through case_assign (checked)",
     "cases.services.updates.case_update": "through case_update_triage and case_assign (checked)",
     "cases.services.teams": "teams, not cases",
+    "cases.services.sla_config": "service targets and business hours, not cases",
+    "cases.services.clocks": "inside the checked writes and transitions, and the sweep (a task)",
     "cases.services.execution.execution_start": "a task, after the customer's acceptance",
     "cases.services.execution.action_execute": "a task",
     "cases.services.execution.execution_settle": "tasks, and action_cancel (checked)",

@@ -373,7 +373,8 @@ def test_the_staff_emails_read_in_their_language(case_factory, team, handler, le
     assert subject.startswith(f"[{case.reference}] Deadline missed:")
     assert "team lead" in body
     # No customer data in a staff mail: neither their email nor the complaint's text.
-    assert case.complainant_email not in body and case.description not in body
+    assert case.complainant_email not in body
+    assert case.description not in body
 
 
 def test_a_staff_mail_has_no_reply_address_to_the_case(case_factory, team, handler):

@@ -32,6 +32,7 @@ def write_path(request, monkeypatch):
         monkeypatch.setattr("cases.services.clocks.SQL_VENDORS", frozenset())
     return request.param
 
+
 # A Wednesday, 10:00 in London, with a fraction of a second that the due times keep.
 RECEIVED = datetime(2026, 11, 4, 10, 0, 0, 123400, tzinfo=UTC)
 
