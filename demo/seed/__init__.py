@@ -21,7 +21,7 @@ from demo.data.people import ACTOR
 from demo.ledger import ledger_seed
 from demo.routing import seed_routing_rules
 from demo.seed.cases import seed_case
-from demo.seed.clocks import seed_service_targets, seed_sweep
+from demo.seed.clocks import seed_letters, seed_service_targets, seed_sweep
 from demo.seed.people import SeedResult, seed_conflict, seed_staff, seed_teams, seed_users
 
 
@@ -60,4 +60,6 @@ def demo_seed() -> SeedResult:
         # backdated cases. Only on the run that opened them, so a second run changes nothing.
         sweep = seed_sweep()
         result.clocks_warned, result.clocks_breached = sweep.warned, sweep.breached
+        # Then what a lead does about a warned regulatory deadline: a holding reply.
+        seed_letters(users["lead"])
     return result

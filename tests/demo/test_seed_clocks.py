@@ -11,8 +11,17 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.enums import CaseEventType, CaseState, Category, ClockKind, Priority, Regime
-from cases.models import Case, CaseClock, CaseEvent, CustomerProfile, SlaPolicy, Team
+from cases.enums import CaseEventType, CaseState, Category, ClockKind, LetterKind, Priority, Regime
+from cases.models import (
+    Case,
+    CaseClock,
+    CaseEvent,
+    CustomerProfile,
+    Notification,
+    RegulatoryLetter,
+    SlaPolicy,
+    Team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +79,18 @@ def test_the_demo_has_targets_hours_three_regimes_and_deadlines_near_and_missed(
     assert CaseEvent.objects.filter(case=late, type=CaseEventType.CLOCK_BREACHED).exists()
     assert late.next_due_at < now
     assert "Clocks:" in out.getvalue()
+
+    # The letters a lead sends when the answer needs more time: one of each kind the demo
+    # regimes take, each met clock or promised date on record, each told to the customer.
+    letters = {
+        (letter.case.complainant_email, letter.kind)
+        for letter in RegulatoryLetter.objects.select_related("case")
+    }
+    assert letters == {
+        ("carol@example.com", LetterKind.HOLDING_REPLY),
+        ("bob@example.com", LetterKind.DELAY_NOTICE),
+    }
+    held = RegulatoryLetter.objects.get(kind=LetterKind.HOLDING_REPLY).case
+    assert held.clocks.get(kind=ClockKind.REG_RESPONSE).met_by == "letter:holding_reply"
+    assert held.clocks.get(kind=ClockKind.REG_FINAL).extended_to is not None
+    assert Notification.objects.filter(case=held, kind="case.letter").count() == 2
