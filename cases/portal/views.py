@@ -208,7 +208,8 @@ def _case_page(
 ) -> HttpResponse:
     notifications = []
     for notification in notifications_for_customer(case=case, user=request.user)[:20]:
-        subject, body = notification_render(notification)
+        # In the language the page is read in, as the inbox shows them.
+        subject, body = notification_render(notification, locale=get_language())
         notifications.append({"at": notification.created_at, "subject": subject, "body": body})
     token = reply_form_token(user=request.user, case=case)
     if reply_form is None:

@@ -124,3 +124,17 @@ def test_case_page_budget_is_flat(client, alice, lead, team, django_assert_max_n
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
     assert page(client, many).count('class="card sent-letter"') == 6
+
+
+def test_the_notifications_read_in_the_language_of_the_page(client, alice, lead, team):
+    """alice's mail went out in English; reading her case page in Chinese shows what we told
+    her in Chinese too, as her inbox does."""
+    case = own(alice, team)
+    hold(case, lead)
+    client.force_login(alice)
+    english = page(client, case)
+    assert "We need more time for your complaint" in english
+    chinese = client.get(f"/portal/cases/{case.reference}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = chinese.content.decode()
+    assert "We need more time for your complaint" not in html
+    assert "我们给您的函件" in html
