@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin.forms import evidence_choices
-from cases.admin.mixins import back_to_case, case_or_404
+from cases.admin.mixins import back_to_case, case_or_404, service_errors_to_form
 from cases.enums import CaseState, LetterKind, OfferOutcome
 from cases.lib.letters import last_day
 from cases.models import Case, FinalResponseLetter
@@ -129,12 +129,7 @@ def letter_issue_view(request: HttpRequest, object_id: int) -> HttpResponse:
                 except PermissionDeniedError as exc:
                     raise PermissionDenied(exc.message) from exc
                 except (ApplicationError, ConflictError) as exc:
-                    errors = (exc.extra or {}).get("errors") or {}
-                    for field, field_errors in errors.items():
-                        for error in field_errors:
-                            form.add_error(field if field in form.fields else None, error)
-                    if not errors:
-                        form.add_error(None, exc.message)
+                    service_errors_to_form(form, exc)
                 else:
                     messages.success(request, _("The final response letter was issued and sent."))
                     return back_to_case(case, "#final-response")
@@ -272,12 +267,7 @@ def regulatory_letter_view(request: HttpRequest, object_id: int, kind: str) -> H
                 except PermissionDeniedError as exc:
                     raise PermissionDenied(exc.message) from exc
                 except (ApplicationError, ConflictError) as exc:
-                    errors = (exc.extra or {}).get("errors") or {}
-                    for field, field_errors in errors.items():
-                        for error in field_errors:
-                            form.add_error(field if field in form.fields else None, error)
-                    if not errors:
-                        form.add_error(None, exc.message)
+                    service_errors_to_form(form, exc)
                 else:
                     messages.success(
                         request,

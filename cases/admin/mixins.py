@@ -81,6 +81,17 @@ def form_errors_to_messages(request: HttpRequest, form: forms.Form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
+def service_errors_to_form(form: forms.Form, exc: Exception) -> None:
+    """A service's refusal (ApplicationError, ConflictError) shown on the form that asked: each
+    error under the field it names (`extra["errors"]`), the message itself when it names none."""
+    errors = (getattr(exc, "extra", None) or {}).get("errors") or {}
+    for field, field_errors in errors.items():
+        for error in field_errors:
+            form.add_error(field if field in form.fields else None, error)
+    if not errors:
+        form.add_error(None, getattr(exc, "message", str(exc)))
+
+
 # --- the views under one case ----------------------------------------------------------------
 
 
